@@ -1,0 +1,179 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/keepalivefix/keepalivefix/analyzer/internal/knowledge"
+)
+
+// Options select what the analyzer reports. The command, the golangci-lint
+// plugin and the tests all configure the analyzer through them.
+type Options struct {
+	// Checks is a comma-separated list of check IDs or names. "all" (or
+	// empty) enables every check; a leading "-" disables one, so
+	// "all,-KA1001" or "-default-client" run everything but KA1001, and
+	// "KA1004,KA1005" runs just those two.
+	Checks string
+	// StrictDrain also reports bodies read by a json.Decoder, xml.Decoder or
+	// bufio.Scanner that stops before EOF (KA1005). Off by default: with a
+	// Content-Length response the last read usually returns io.EOF anyway;
+	// with a chunked one it does not.
+	StrictDrain bool
+}
+
+// Analyzer is the keepalive analyzer with its options bound to its flags.
+var Analyzer = newAnalyzer(&Options{Checks: "all"})
+
+// New returns a keepalive analyzer configured by opts, or an error if
+// opts.Checks names an unknown check.
+func New(opts Options) (*analysis.Analyzer, error) {
+	if _, err := ParseChecks(opts.Checks); err != nil {
+		return nil, err
+	}
+	return newAnalyzer(&opts), nil
+}
+
+func newAnalyzer(opts *Options) *analysis.Analyzer {
+	a := &analysis.Analyzer{
+		Name:     "keepalive",
+		Doc:      doc,
+		URL:      "https://github.com/keepalivefix/keepalivefix",
+		Requires: []*analysis.Analyzer{inspect.Analyzer},
+		Run: func(pass *analysis.Pass) (any, error) {
+			return run(pass, opts)
+		},
+	}
+	a.Flags.Var(checksFlag{opts}, "checks", "comma-separated check IDs or names to run; -ID disables one (default all)")
+	a.Flags.BoolVar(&opts.StrictDrain, "strict-drain", opts.StrictDrain, "also report bodies read by a decoder or scanner that may stop before EOF")
+	return a
+}
+
+type checksFlag struct{ opts *Options }
+
+func (f checksFlag) String() string {
+	if f.opts == nil {
+		return ""
+	}
+	return f.opts.Checks
+}
+
+func (f checksFlag) Set(s string) error {
+	if _, err := ParseChecks(s); err != nil {
+		return err
+	}
+	f.opts.Checks = s
+	return nil
+}
+
+// ParseChecks resolves a -checks value to the set of enabled checks.
+func ParseChecks(spec string) (map[*Check]bool, error) {
+	enabled := make(map[*Check]bool)
+	fields := strings.FieldsFunc(spec, func(r rune) bool { return r == ',' || r == ' ' })
+	if len(fields) == 0 || strings.HasPrefix(fields[0], "-") {
+		fields = append([]string{"all"}, fields...)
+	}
+	for _, f := range fields {
+		on := !strings.HasPrefix(f, "-")
+		name := strings.TrimPrefix(f, "-")
+		if name == "all" {
+			for _, c := range Checks {
+				enabled[c] = on
+			}
+			continue
+		}
+		c := Lookup(name)
+		if c == nil {
+			return nil, fmt.Errorf("unknown check %q (known: %s)", name, knownChecks())
+		}
+		enabled[c] = on
+	}
+	return enabled, nil
+}
+
+func knownChecks() string {
+	var ids []string
+	for _, c := range Checks {
+		ids = append(ids, c.ID+" "+c.Name)
+	}
+	return strings.Join(ids, ", ")
+}
+
+// pass is one package's analysis, shared by every check.
+type pass struct {
+	*analysis.Pass
+	opts      *Options
+	enabled   map[*Check]bool
+	inspect   *inspector.Inspector
+	generated map[*token.File]bool
+}
+
+// runners maps each check to the function that runs it on a package.
+var runners = map[*Check]func(*pass){
+	DefaultClient:       runDefaultClient,
+	TransportPerRequest: runTransportPerRequest,
+	KeepAliveDisabled:   runKeepAliveDisabled,
+	BodyNotClosed:       nil, // KA1004 and KA1005 share one walk: runBodies
+	BodyNotDrained:      nil,
+}
+
+func run(ap *analysis.Pass, opts *Options) (any, error) {
+	// Only a package that can see net/http, directly or through another
+	// package's API, can create a client or hold a response.
+	if !knowledge.ImportsNetHTTP(ap.Pkg, make(map[*types.Package]bool)) {
+		return nil, nil
+	}
+	enabled, err := ParseChecks(opts.Checks)
+	if err != nil {
+		return nil, err
+	}
+	p := &pass{
+		Pass:      ap,
+		opts:      opts,
+		enabled:   enabled,
+		inspect:   ap.ResultOf[inspect.Analyzer].(*inspector.Inspector),
+		generated: make(map[*token.File]bool),
+	}
+	for _, f := range ap.Files {
+		if ast.IsGenerated(f) {
+			p.generated[ap.Fset.File(f.FileStart)] = true
+		}
+	}
+	for _, c := range Checks {
+		if enabled[c] && runners[c] != nil {
+			runners[c](p)
+		}
+	}
+	if enabled[BodyNotClosed] || enabled[BodyNotDrained] {
+		runBodies(p)
+	}
+	return nil, nil
+}
+
+// report emits a diagnostic for check c at rng, unless c is disabled or the
+// position is in a generated file, which nobody should edit by hand.
+func (p *pass) report(c *Check, rng analysis.Range, format string, args ...any) {
+	p.reportFix(c, rng, nil, format, args...)
+}
+
+// reportFix is report with suggested fixes attached.
+func (p *pass) reportFix(c *Check, rng analysis.Range, fixes []analysis.SuggestedFix, format string, args ...any) {
+	if !p.enabled[c] || p.generated[p.Fset.File(rng.Pos())] {
+		return
+	}
+	p.Report(analysis.Diagnostic{
+		Pos:            rng.Pos(),
+		End:            rng.End(),
+		Category:       c.ID,
+		URL:            c.URL(),
+		Message:        fmt.Sprintf(format, args...),
+		SuggestedFixes: fixes,
+	})
+}

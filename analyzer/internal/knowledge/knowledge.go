@@ -1,0 +1,128 @@
+// Package knowledge is the one place that knows how the standard library
+// treats HTTP responses and their bodies: which calls send a request and
+// return a response, which read a body to EOF, which only read a prefix.
+// Checks ask it questions instead of matching names themselves.
+package knowledge
+
+import (
+	"go/types"
+)
+
+// NetHTTP is the import path of net/http.
+const NetHTTP = "net/http"
+
+// IsNamed reports whether t, or the type it points to, is the named type
+// pkg.name.
+func IsNamed(t types.Type, pkg, name string) bool {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return false
+	}
+	obj := n.Obj()
+	return obj.Name() == name && obj.Pkg() != nil && obj.Pkg().Path() == pkg
+}
+
+// IsPointerTo reports whether t is *pkg.name.
+func IsPointerTo(t types.Type, pkg, name string) bool {
+	p, ok := types.Unalias(t).(*types.Pointer)
+	return ok && IsNamed(p.Elem(), pkg, name)
+}
+
+// IsResponse reports whether t is *http.Response.
+func IsResponse(t types.Type) bool { return IsPointerTo(t, NetHTTP, "Response") }
+
+// IsRequest reports whether t is *http.Request.
+func IsRequest(t types.Type) bool { return IsPointerTo(t, NetHTTP, "Request") }
+
+// IsTransport reports whether t is http.Transport or *http.Transport.
+func IsTransport(t types.Type) bool { return IsNamed(t, NetHTTP, "Transport") }
+
+// IsClient reports whether t is http.Client or *http.Client.
+func IsClient(t types.Type) bool { return IsNamed(t, NetHTTP, "Client") }
+
+// IsFunc reports whether obj is the package-level function pkg.name for one
+// of the given names.
+func IsFunc(obj types.Object, pkg string, names ...string) bool {
+	fn, ok := obj.(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != pkg {
+		return false
+	}
+	if sig, ok := fn.Type().(*types.Signature); !ok || sig.Recv() != nil {
+		return false
+	}
+	return oneOf(fn.Name(), names)
+}
+
+// IsMethod reports whether obj is a method of pkg.recv (value or pointer
+// receiver) named one of names.
+func IsMethod(obj types.Object, pkg, recv string, names ...string) bool {
+	fn, ok := obj.(*types.Func)
+	if !ok {
+		return false
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil {
+		return false
+	}
+	return IsNamed(sig.Recv().Type(), pkg, recv) && oneOf(fn.Name(), names)
+}
+
+func oneOf(s string, names []string) bool {
+	for _, n := range names {
+		if s == n {
+			return true
+		}
+	}
+	return false
+}
+
+// PackageClientFuncs are the net/http functions that send through
+// http.DefaultClient.
+var PackageClientFuncs = []string{"Get", "Head", "Post", "PostForm"}
+
+// ClientSendMethods are the http.Client methods that send a request.
+var ClientSendMethods = []string{"Do", "Get", "Head", "Post", "PostForm"}
+
+// IsSend reports whether obj sends an HTTP request through net/http: a
+// package-level helper, a Client method, or Transport.RoundTrip.
+func IsSend(obj types.Object) bool {
+	return IsFunc(obj, NetHTTP, PackageClientFuncs...) ||
+		IsMethod(obj, NetHTTP, "Client", ClientSendMethods...) ||
+		IsMethod(obj, NetHTTP, "Transport", "RoundTrip")
+}
+
+// ReturnsResponse reports the index of the *http.Response result of sig, or
+// -1 if it has none.
+func ReturnsResponse(sig *types.Signature) int {
+	res := sig.Results()
+	for i := 0; i < res.Len(); i++ {
+		if IsResponse(res.At(i).Type()) {
+			return i
+		}
+	}
+	return -1
+}
+
+// ImportsNetHTTP reports whether pkg imports net/http directly or
+// indirectly; only such packages can hold a *http.Response. The answer is
+// memoised in seen, which the caller owns.
+func ImportsNetHTTP(pkg *types.Package, seen map[*types.Package]bool) bool {
+	if v, ok := seen[pkg]; ok {
+		return v
+	}
+	seen[pkg] = false
+	if pkg.Path() == NetHTTP {
+		seen[pkg] = true
+		return true
+	}
+	for _, imp := range pkg.Imports() {
+		if ImportsNetHTTP(imp, seen) {
+			seen[pkg] = true
+			return true
+		}
+	}
+	return false
+}
