@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/keepalivefix/keepalivefix/analyzer/internal/bodyfacts"
 	"github.com/keepalivefix/keepalivefix/analyzer/internal/knowledge"
 )
 
@@ -46,7 +47,7 @@ func newAnalyzer(opts *Options) *analysis.Analyzer {
 		Name:     "keepalive",
 		Doc:      doc,
 		URL:      "https://github.com/keepalivefix/keepalivefix",
-		Requires: []*analysis.Analyzer{inspect.Analyzer},
+		Requires: []*analysis.Analyzer{inspect.Analyzer, bodyfacts.Analyzer},
 		Run: func(pass *analysis.Pass) (any, error) {
 			return run(pass, opts)
 		},

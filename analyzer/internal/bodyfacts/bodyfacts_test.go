@@ -1,0 +1,13 @@
+package bodyfacts_test
+
+import (
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/keepalivefix/keepalivefix/analyzer/internal/bodyfacts"
+)
+
+func TestFacts(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), bodyfacts.Analyzer, "helpers")
+}
