@@ -35,7 +35,8 @@ when the body is closed, or when the response leaves the function: returned,
 stored in a field, global, map or slice, sent on a channel, handed to a
 goroutine, or passed to a function that closes it or whose effect is unknown.
 Helpers in other packages are recognised by facts: drainAndClose(resp) counts
-as a close wherever it is defined. When err != nil the response is nil, so that
+as a close wherever it is defined. HEAD responses are exempt: their
+connection is pooled before the caller sees them. When err != nil the response is nil, so that
 path owes nothing, unless the callee is known to return a live response with
 an error.
 
@@ -187,7 +188,6 @@ type funcAnalysis struct {
 
 	cfg   *cfg.CFG
 	where map[ast.Node]nodePos
-	loops []ast.Node // for/range statements of this function (not of nested literals)
 }
 
 type nodePos struct {
@@ -215,26 +215,7 @@ func (fa *funcAnalysis) graph() *cfg.CFG {
 			fa.where[n] = nodePos{b, i}
 		}
 	}
-	ast.Inspect(fa.body, func(n ast.Node) bool {
-		switch n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ForStmt, *ast.RangeStmt:
-			fa.loops = append(fa.loops, n)
-		}
-		return true
-	})
 	return fa.cfg
-}
-
-// inLoopWith reports whether a and b lie in the same loop of the function.
-func (fa *funcAnalysis) inLoopWith(a, b ast.Node) bool {
-	for _, l := range fa.loops {
-		if l.Pos() <= a.Pos() && a.End() <= l.End() && l.Pos() <= b.Pos() && b.End() <= l.End() {
-			return true
-		}
-	}
-	return false
 }
 
 // response is one call yielding a response, being followed through the
@@ -245,12 +226,11 @@ type response struct {
 	v          types.Object // the variable holding the response
 	errVar     types.Object // the error assigned with it, if any
 	aliases    map[types.Object]bool
-	head       bool // a HEAD request: nothing to drain
 	respOnErr  bool // the callee may return a live response with an error
 	leaked     bool // KA1004 reported
 	undrained  map[token.Pos]bool
 	visited    map[visitKey]bool
-	loopDefers map[token.Pos]bool
+	loopDefer  bool // KA1004 reported for a defer in a loop
 }
 
 type visitKey struct {
@@ -264,24 +244,33 @@ type flowState struct {
 	deferDrain bool // ... and a deferred drain before it
 	drained    bool // the body was read (to EOF, or by a reader allowed without -strict-drain)
 	errStale   bool // the error variable was reassigned since the call
+	deferAt    ast.Node // the defer statement that will close the body
 }
 
 func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {
 	p, info := fa.pass, fa.pass.TypesInfo
 	call := cur.Node().(*ast.CallExpr)
-	r := &response{call: call, undrained: map[token.Pos]bool{}, visited: map[visitKey]bool{}, loopDefers: map[token.Pos]bool{}}
+	r := &response{call: call, undrained: map[token.Pos]bool{}, visited: map[visitKey]bool{}}
 	callee, _ := typeutil.Callee(info, call).(*types.Func)
 	if callee != nil {
+		if knowledge.Unpooled(callee) || fa.facts.ReturnsClosed(callee) {
+			return
+		}
 		r.respOnErr = fa.facts.ResponseOnError(callee)
 	}
 
+	// A HEAD response has no body: its connection is back in the pool
+	// before the caller sees it.
+	if fa.isHead(call, callee) {
+		return
+	}
 	lhs, stmt := responseLHS(info, cur)
 	switch {
 	case stmt == nil && isDiscarded(cur):
-		r.head = fa.isHead(call, callee)
-		if !r.head {
-			p.report(BodyNotClosed, call, "response discarded, so its body is never closed and the connection never returns to the pool: assign it and close resp.Body")
+		if callee != nil && !knowledge.IsSend(callee) {
+			return // a helper may have consumed the body already
 		}
+		p.report(BodyNotClosed, call, "response discarded, so its body is never closed and the connection never returns to the pool: assign it and close resp.Body")
 		return
 	case stmt == nil:
 		return // passed on, returned or stored: its owner closes it
@@ -291,20 +280,20 @@ func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {
 		return // stored in a field, map or slice element
 	}
 	if id.Name == "_" {
-		if !fa.isHead(call, callee) {
-			p.report(BodyNotClosed, call, "response assigned to _, so its body is never closed and the connection never returns to the pool: keep it and close resp.Body")
+		if callee == nil || !knowledge.IsSend(callee) || expectsError(info, cur, lhs.err) {
+			return
 		}
+		p.report(BodyNotClosed, call, "response assigned to _, so its body is never closed and the connection never returns to the pool: keep it and close resp.Body")
 		return
 	}
 	v, ok := info.ObjectOf(id).(*types.Var)
-	if !ok || !isLocalVar(v) || fa.isNamedResult(v) {
-		return
+	if !ok || !isLocalVar(v) || fa.isNamedResult(v) || !within(v.Pos(), fa.body) {
+		return // the caller, or the function around this closure, owns it
 	}
 	r.v, r.stmt = v, stmt
 	if e, ok := lhs.err.(*ast.Ident); ok && e.Name != "_" {
 		r.errVar = info.ObjectOf(e)
 	}
-	r.head = fa.isHead(call, callee)
 	r.aliases = fa.aliasesOf(v)
 
 	fa.graph()
@@ -313,6 +302,31 @@ func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {
 		return // in a part of the function the graph does not reach
 	}
 	fa.walk(r, at.block, at.index+1, flowState{}, true)
+}
+
+// expectsError reports whether the statement after the call at cur is
+// "if err == nil {": the caller expects the request to fail, as tests of
+// error paths do, and a response exists only when that expectation fails.
+func expectsError(info *types.Info, cur inspector.Cursor, errExpr ast.Expr) bool {
+	errID, ok := errExpr.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	stmt := cur.Parent()
+	next, ok := stmt.NextSibling()
+	if !ok {
+		return false
+	}
+	ifs, ok := next.Node().(*ast.IfStmt)
+	if !ok {
+		return false
+	}
+	cond, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !ok || cond.Op != token.EQL {
+		return false
+	}
+	x, ok := ast.Unparen(cond.X).(*ast.Ident)
+	return ok && info.ObjectOf(x) == info.ObjectOf(errID) && isNilExpr(info, cond.Y)
 }
 
 // respLHS is where a call's response and error are assigned.
@@ -362,6 +376,8 @@ func responseLHS(info *types.Info, cur inspector.Cursor) (respLHS, ast.Node) {
 	}
 	return respLHS{}, nil
 }
+
+func within(pos token.Pos, n ast.Node) bool { return n.Pos() <= pos && pos < n.End() }
 
 func isErrorType(t types.Type) bool {
 	return types.Identical(t, types.Universe.Lookup("error").Type())

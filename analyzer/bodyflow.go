@@ -36,6 +36,9 @@ func (fa *funcAnalysis) walk(r *response, b *cfg.Block, i int, st flowState, fir
 			// response is still open.
 			if !st.deferred {
 				fa.leak(r, "is still open when the loop sends the next request at line %d: close it at the end of each iteration (not with defer)", n.Pos())
+			} else if !r.loopDefer {
+				r.loopDefer = true
+				fa.pass.report(BodyNotClosed, st.deferAt, "defer in a loop keeps every response body open until the function returns: close the body at the end of each iteration")
 			}
 			return
 		}
@@ -47,15 +50,14 @@ func (fa *funcAnalysis) walk(r *response, b *cfg.Block, i int, st flowState, fir
 			st.drained = true
 		}
 		if eff.use&knowledge.Closes != 0 {
-			if !st.drained && eff.use&knowledge.Drains == 0 && !r.head {
+			if !st.drained && eff.use&knowledge.Drains == 0 && fa.returnsAfter(b, i+1) {
 				fa.undrained(r, eff.closeAt, "response body closed before it was read to EOF, so the connection is dropped, not reused: drain it first (io.CopyN(io.Discard, resp.Body, 64<<10)) or read it fully")
 			}
 			return
 		}
 		if eff.deferred&knowledge.Closes != 0 {
-			if !st.deferred && fa.inLoopWith(n, r.call) && !r.loopDefers[n.Pos()] {
-				r.loopDefers[n.Pos()] = true
-				fa.pass.report(BodyNotClosed, n, "defer in a loop keeps every response body open until the function returns: close the body at the end of each iteration")
+			if !st.deferred {
+				st.deferAt = n
 			}
 			st.deferred = true
 			st.deferDrain = st.deferDrain || eff.deferred&(knowledge.Drains|fa.drainUses()) != 0
@@ -97,6 +99,40 @@ func (fa *funcAnalysis) walk(r *response, b *cfg.Block, i int, st flowState, fir
 	}
 }
 
+// returnsAfter reports whether some path from node i of block b returns
+// normally. A close followed only by t.Fatal or panic ends the program's
+// interest in the connection.
+func (fa *funcAnalysis) returnsAfter(b *cfg.Block, i int) bool {
+	seen := map[*cfg.Block]bool{}
+	var from func(b *cfg.Block) bool
+	from = func(b *cfg.Block) bool {
+		if seen[b] {
+			return false
+		}
+		seen[b] = true
+		if b.Return() != nil {
+			return true
+		}
+		for _, s := range b.Succs {
+			if from(s) {
+				return true
+			}
+		}
+		return false
+	}
+	if i < len(b.Nodes) {
+		if _, ok := b.Nodes[len(b.Nodes)-1].(*ast.ReturnStmt); ok {
+			return true
+		}
+	}
+	for _, s := range b.Succs {
+		if from(s) {
+			return true
+		}
+	}
+	return false
+}
+
 // drainUses are the uses that count as reading the body to the end.
 func (fa *funcAnalysis) drainUses() knowledge.Use {
 	if fa.pass.opts.StrictDrain {
@@ -111,7 +147,7 @@ func (fa *funcAnalysis) exit(r *response, st flowState, ret *ast.ReturnStmt) {
 		fa.leak(r, "is not closed on the path that returns at line %d: defer resp.Body.Close() right after the error check", ret.Pos())
 		return
 	}
-	if !st.drained && !st.deferDrain && !r.head {
+	if !st.drained && !st.deferDrain {
 		fa.undrainedDefer(r, ret)
 	}
 }
@@ -301,14 +337,18 @@ func (fa *funcAnalysis) nilWhen(r *response, st flowState, cond ast.Expr) (ifTru
 			if isNilExpr(info, x) {
 				x, y = y, x
 			}
-			if !isNilExpr(info, y) {
-				return false, false
-			}
 			id, ok := x.(*ast.Ident)
 			if !ok {
 				return false, false
 			}
 			obj := info.ObjectOf(id)
+			if !isNilExpr(info, y) {
+				// err == ErrSentinel: an error is set, so no response.
+				if obj == r.errVar && !st.errStale && !r.respOnErr && isSentinel(info, y) {
+					return e.Op == token.EQL, e.Op == token.NEQ
+				}
+				return false, false
+			}
 			var nilIfNil bool // the response is nil when x is nil
 			switch {
 			case obj == r.v:
@@ -327,6 +367,21 @@ func (fa *funcAnalysis) nilWhen(r *response, st flowState, cond ast.Expr) (ifTru
 		}
 	}
 	return false, false
+}
+
+// isSentinel reports whether e names a package-level error variable.
+func isSentinel(info *types.Info, e ast.Expr) bool {
+	var id *ast.Ident
+	switch e := e.(type) {
+	case *ast.Ident:
+		id = e
+	case *ast.SelectorExpr:
+		id = e.Sel
+	default:
+		return false
+	}
+	v, ok := info.ObjectOf(id).(*types.Var)
+	return ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() && isErrorType(v.Type())
 }
 
 func isNilExpr(info *types.Info, e ast.Expr) bool {

@@ -21,18 +21,28 @@ import (
 // Fact is exported for each function that takes a body-carrying parameter
 // or returns a *http.Response with an error.
 type Fact struct {
+	// Recv is what a method does with its receiver, when that is a
+	// *http.Response or a body (resp.closeBody() in net/http itself).
+	Recv knowledge.Use
 	// Params holds, per parameter, what the function does with it.
 	Params []knowledge.Use
 	// ResponseOnError is set when the function may return a non-nil
 	// response together with a non-nil error, so callers must close the
 	// body even when the error is set.
 	ResponseOnError bool
+	// ReturnsClosed is set when the function closes the body of the
+	// response it returns (a test helper that returns it with the data it
+	// read): callers owe no close.
+	ReturnsClosed bool
 }
 
 func (*Fact) AFact() {}
 
 func (f *Fact) String() string {
 	var parts []string
+	if f.Recv != 0 {
+		parts = append(parts, "recv:"+useString(f.Recv))
+	}
 	for i, u := range f.Params {
 		if u != 0 {
 			parts = append(parts, fmt.Sprintf("%d:%s", i, useString(u)))
@@ -40,6 +50,9 @@ func (f *Fact) String() string {
 	}
 	if f.ResponseOnError {
 		parts = append(parts, "responseOnError")
+	}
+	if f.ReturnsClosed {
+		parts = append(parts, "returnsClosed")
 	}
 	return "bodyfacts(" + strings.Join(parts, " ") + ")"
 }
@@ -97,6 +110,12 @@ func (r *Result) ArgUse(fn *types.Func, i int) (knowledge.Use, bool) {
 	return f.Params[i], true
 }
 
+// ReturnsClosed reports whether fn returns a response it already closed.
+func (r *Result) ReturnsClosed(fn *types.Func) bool {
+	f := r.fact(fn)
+	return f != nil && f.ReturnsClosed
+}
+
 // ResponseOnError reports whether fn may return a live response with an
 // error.
 func (r *Result) ResponseOnError(fn *types.Func) bool {
@@ -140,6 +159,11 @@ func (r *Result) CallUse(info *types.Info, call *ast.CallExpr, tracked func(ast.
 		}
 	}
 	fn, _ := typeutil.Callee(info, call).(*types.Func)
+	if involved && fn != nil {
+		if f := r.fact(fn); f != nil {
+			use |= f.Recv
+		}
+	}
 	for i, arg := range call.Args {
 		if !tracked(arg) {
 			continue
@@ -159,6 +183,7 @@ func run(pass *analysis.Pass) (any, error) {
 	type candidate struct {
 		fn     *types.Func
 		decl   *ast.FuncDecl
+		recv   *types.Var
 		params []*types.Var
 	}
 	var cands []candidate
@@ -175,6 +200,10 @@ func run(pass *analysis.Pass) (any, error) {
 			sig := fn.Type().(*types.Signature)
 			var params []*types.Var
 			interesting := knowledge.ReturnsResponse(sig) >= 0
+			var recv *types.Var
+			if sig.Recv() != nil && knowledge.IsBodyType(sig.Recv().Type()) {
+				recv, interesting = sig.Recv(), true
+			}
 			for i := 0; i < sig.Params().Len(); i++ {
 				v := sig.Params().At(i)
 				if knowledge.IsBodyType(v.Type()) {
@@ -186,7 +215,7 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 			if interesting {
 				res.local[fn] = &Fact{Params: make([]knowledge.Use, len(params))}
-				cands = append(cands, candidate{fn, decl, params})
+				cands = append(cands, candidate{fn, decl, recv, params})
 			}
 		}
 	}
@@ -196,6 +225,12 @@ func run(pass *analysis.Pass) (any, error) {
 		changed := false
 		for _, c := range cands {
 			f := res.local[c.fn]
+			if c.recv != nil {
+				if u := f.Recv | res.paramUse(c.decl.Body, c.recv); u != f.Recv {
+					f.Recv = u
+					changed = true
+				}
+			}
 			for i, p := range c.params {
 				if p == nil {
 					continue
@@ -207,6 +242,10 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 			if !f.ResponseOnError && res.responseOnError(c.decl) {
 				f.ResponseOnError = true
+				changed = true
+			}
+			if !f.ReturnsClosed && res.returnsClosed(c.decl) {
+				f.ReturnsClosed = true
 				changed = true
 			}
 		}
@@ -355,6 +394,50 @@ func (r *Result) responseOnError(decl *ast.FuncDecl) bool {
 		return !found
 	})
 	return found
+}
+
+// returnsClosed reports whether every response variable that decl returns
+// has its body closed somewhere in decl.
+func (r *Result) returnsClosed(decl *ast.FuncDecl) bool {
+	info := r.pass.TypesInfo
+	sig := info.Defs[decl.Name].Type().(*types.Signature)
+	ri := knowledge.ReturnsResponse(sig)
+	if ri < 0 {
+		return false
+	}
+	returned := map[types.Object]bool{}
+	ok := true
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if len(n.Results) != sig.Results().Len() {
+				ok = false
+				return false
+			}
+			e := ast.Unparen(n.Results[ri])
+			if isNil(info, e) {
+				return true
+			}
+			id, isID := e.(*ast.Ident)
+			if !isID {
+				ok = false
+				return false
+			}
+			returned[info.ObjectOf(id)] = true
+		}
+		return true
+	})
+	if !ok || len(returned) == 0 {
+		return false
+	}
+	for v := range returned {
+		if v, isVar := v.(*types.Var); !isVar || r.paramUse(decl.Body, v)&knowledge.Closes == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func isNil(info *types.Info, e ast.Expr) bool {

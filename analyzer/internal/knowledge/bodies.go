@@ -146,3 +146,11 @@ func NoReturn(fn *types.Func) bool {
 	}
 	return false
 }
+
+// Unpooled reports whether fn returns a response that did not come through
+// a Transport's pool (http.ReadResponse on a connection of the caller's, a
+// ResponseRecorder's result), so closing it or not changes no reuse.
+func Unpooled(fn *types.Func) bool {
+	return IsFunc(fn, NetHTTP, "ReadResponse") ||
+		IsMethod(fn, "net/http/httptest", "ResponseRecorder", "Result")
+}

@@ -47,7 +47,7 @@ func IsClient(t types.Type) bool { return IsNamed(t, NetHTTP, "Client") }
 // of the given names.
 func IsFunc(obj types.Object, pkg string, names ...string) bool {
 	fn, ok := obj.(*types.Func)
-	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != pkg {
+	if !ok || fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != pkg {
 		return false
 	}
 	if sig, ok := fn.Type().(*types.Signature); !ok || sig.Recv() != nil {
@@ -60,7 +60,7 @@ func IsFunc(obj types.Object, pkg string, names ...string) bool {
 // receiver) named one of names.
 func IsMethod(obj types.Object, pkg, recv string, names ...string) bool {
 	fn, ok := obj.(*types.Func)
-	if !ok {
+	if !ok || fn == nil {
 		return false
 	}
 	sig, ok := fn.Type().(*types.Signature)

@@ -361,3 +361,28 @@ func NamedResult(c *http.Client, url string) (resp *http.Response, err error) {
 	resp, err = c.Get(url)
 	return
 }
+
+func (a *API) HelperReturnsClosedResponse(url string) (int, []byte) {
+	resp, body := bodyhelpers.GetBody(a.client, url)
+	_, _ = bodyhelpers.GetBody(a.client, url)
+	return resp.StatusCode, body
+}
+
+func (a *API) ExpectsFailure(url string) error {
+	_, err := a.client.Get(url)
+	if err == nil {
+		return errors.New("expected an error")
+	}
+	return nil
+}
+
+func (a *API) RetryUntilSuccessDeferOnce(req *http.Request) ([]byte, error) {
+	for {
+		resp, err := a.client.Do(req)
+		if err != nil {
+			continue
+		}
+		defer resp.Body.Close()
+		return io.ReadAll(resp.Body)
+	}
+}

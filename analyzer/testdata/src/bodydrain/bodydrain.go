@@ -256,3 +256,11 @@ func (c *Client) CopyToWriter(url string, w io.Writer) error {
 	_, err = io.Copy(w, resp.Body)
 	return err
 }
+
+func (c *Client) CloseThenPanic(url string) {
+	resp, err := c.hc.Get(url)
+	if err == nil {
+		resp.Body.Close()
+		panic("expected an error")
+	}
+}

@@ -57,3 +57,15 @@ type statusError struct{}
 func (statusError) Error() string { return "server error" }
 
 var errStatus error = statusError{}
+
+// GetBody returns the response with the body it read and closed, as test
+// helpers do.
+func GetBody(c *http.Client, url string) (*http.Response, []byte) {
+	resp, err := c.Get(url)
+	if err != nil {
+		return nil, nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
