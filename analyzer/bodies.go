@@ -221,16 +221,16 @@ func (fa *funcAnalysis) graph() *cfg.CFG {
 // response is one call yielding a response, being followed through the
 // function.
 type response struct {
-	call       *ast.CallExpr
-	stmt       ast.Node     // the assignment or declaration that defines v
-	v          types.Object // the variable holding the response
-	errVar     types.Object // the error assigned with it, if any
-	aliases    map[types.Object]bool
-	respOnErr  bool // the callee may return a live response with an error
-	leaked     bool // KA1004 reported
-	undrained  map[token.Pos]bool
-	visited    map[visitKey]bool
-	loopDefer  bool // KA1004 reported for a defer in a loop
+	call      *ast.CallExpr
+	stmt      ast.Node     // the assignment or declaration that defines v
+	v         types.Object // the variable holding the response
+	errVar    types.Object // the error assigned with it, if any
+	aliases   map[types.Object]bool
+	respOnErr bool // the callee may return a live response with an error
+	leaked    bool // KA1004 reported
+	undrained map[token.Pos]bool
+	visited   map[visitKey]bool
+	loopDefer bool // KA1004 reported for a defer in a loop
 }
 
 type visitKey struct {
@@ -240,10 +240,10 @@ type visitKey struct {
 
 // flowState is what a path knows about the response's body so far.
 type flowState struct {
-	deferred   bool // a deferred Close will run at exit
-	deferDrain bool // ... and a deferred drain before it
-	drained    bool // the body was read (to EOF, or by a reader allowed without -strict-drain)
-	errStale   bool // the error variable was reassigned since the call
+	deferred   bool     // a deferred Close will run at exit
+	deferDrain bool     // ... and a deferred drain before it
+	drained    bool     // the body was read (to EOF, or by a reader allowed without -strict-drain)
+	errStale   bool     // the error variable was reassigned since the call
 	deferAt    ast.Node // the defer statement that will close the body
 }
 
