@@ -337,6 +337,10 @@ func (fa *funcAnalysis) nilWhen(r *response, st flowState, cond ast.Expr) (ifTru
 			if isNilExpr(info, x) {
 				x, y = y, x
 			}
+			if bodyfacts.IsTracked(info, x, r.aliases) && isNilExpr(info, y) {
+				// resp == nil, resp.Body == nil, body == nil: nothing to close.
+				return e.Op == token.EQL, e.Op == token.NEQ
+			}
 			id, ok := x.(*ast.Ident)
 			if !ok {
 				return false, false
@@ -349,21 +353,11 @@ func (fa *funcAnalysis) nilWhen(r *response, st flowState, cond ast.Expr) (ifTru
 				}
 				return false, false
 			}
-			var nilIfNil bool // the response is nil when x is nil
-			switch {
-			case obj == r.v:
-				nilIfNil = true
-			case obj == r.errVar && !st.errStale && !r.respOnErr:
-				nilIfNil = false
-			default:
+			if obj != r.errVar || st.errStale || r.respOnErr {
 				return false, false
 			}
-			// For x == nil: true branch has x nil.
-			xNilIfTrue := e.Op == token.EQL
-			if nilIfNil {
-				return xNilIfTrue, !xNilIfTrue
-			}
-			return !xNilIfTrue, xNilIfTrue
+			// err == nil: a response when true, none when false.
+			return e.Op == token.NEQ, e.Op == token.EQL
 		}
 	}
 	return false, false

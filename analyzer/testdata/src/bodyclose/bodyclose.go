@@ -386,3 +386,61 @@ func (a *API) RetryUntilSuccessDeferOnce(req *http.Request) ([]byte, error) {
 		return io.ReadAll(resp.Body)
 	}
 }
+
+func (a *API) TaglessSwitch(url string) error {
+	resp, err := a.client.Get(url)
+	switch {
+	case err != nil:
+		return err
+	case resp.StatusCode != http.StatusOK:
+		bodyhelpers.DrainClose(resp.Body)
+		return errors.New(resp.Status)
+	}
+	defer bodyhelpers.DrainClose(resp.Body)
+	return nil
+}
+
+func (a *API) NilBodyGuard(url string) {
+	resp, err := a.client.Get(url)
+	if err != nil {
+		return
+	}
+	if resp.Body != nil {
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}
+
+func (a *API) CleanupClosure(url string, cleanup func(func())) error {
+	resp, err := a.client.Get(url)
+	if err != nil {
+		return err
+	}
+	cleanup(func() { resp.Body.Close() })
+	return nil
+}
+
+func (a *API) ErrorWrappedStillNil(url string) error {
+	resp, err := a.client.Get(url)
+	if err != nil {
+		return fmt.Errorf("get %s: %w", url, err)
+	}
+	defer closeQuietly(resp.Body)
+	_, err = io.Copy(io.Discard, resp.Body)
+	return err
+}
+
+func closeQuietly(c io.Closer) { _ = c.Close() }
+
+func (a *API) SwitchLeak(url string) error {
+	resp, err := a.client.Get(url) // want `response body is not closed on the path that returns`
+	switch {
+	case err != nil:
+		return err
+	case resp.StatusCode == http.StatusNotFound:
+		return errors.New("not found")
+	}
+	defer resp.Body.Close()
+	_, err = io.Copy(io.Discard, resp.Body)
+	return err
+}
