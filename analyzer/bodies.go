@@ -267,7 +267,7 @@ func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {
 	lhs, stmt := responseLHS(info, cur)
 	switch {
 	case stmt == nil && isDiscarded(cur):
-		if callee != nil && !knowledge.IsSend(callee) {
+		if !sends(callee) {
 			return // a helper may have consumed the body already
 		}
 		p.report(BodyNotClosed, call, "response discarded, so its body is never closed and the connection never returns to the pool: assign it and close resp.Body")
@@ -280,7 +280,7 @@ func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {
 		return // stored in a field, map or slice element
 	}
 	if id.Name == "_" {
-		if callee == nil || !knowledge.IsSend(callee) || expectsError(info, cur, lhs.err) {
+		if !sends(callee) || expectsError(info, cur, lhs.err) {
 			return
 		}
 		p.report(BodyNotClosed, call, "response assigned to _, so its body is never closed and the connection never returns to the pool: keep it and close resp.Body")
@@ -302,6 +302,20 @@ func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {
 		return // in a part of the function the graph does not reach
 	}
 	fa.walk(r, at.block, at.index+1, flowState{}, true)
+}
+
+// sends reports whether callee sends a request and returns its live
+// response: net/http's senders and interface methods (a Doer's Do). A
+// concrete helper may have read and closed the body before returning it.
+func sends(callee *types.Func) bool {
+	if callee == nil {
+		return false
+	}
+	if knowledge.IsSend(callee) {
+		return true
+	}
+	sig := callee.Type().(*types.Signature)
+	return sig.Recv() != nil && types.IsInterface(sig.Recv().Type())
 }
 
 // expectsError reports whether the statement after the call at cur is

@@ -444,3 +444,8 @@ func (a *API) SwitchLeak(url string) error {
 	_, err = io.Copy(io.Discard, resp.Body)
 	return err
 }
+
+func (a *API) InterfaceDiscarded(req *http.Request) error {
+	_, err := a.doer.Do(req) // want `response assigned to _`
+	return err
+}
