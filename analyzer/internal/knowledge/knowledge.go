@@ -126,3 +126,40 @@ func ImportsNetHTTP(pkg *types.Package, seen map[*types.Package]bool) bool {
 	}
 	return false
 }
+
+// IsRoundTripper reports whether t is the http.RoundTripper interface.
+func IsRoundTripper(t types.Type) bool { return IsNamed(t, NetHTTP, "RoundTripper") }
+
+// IsTransportClone reports whether obj is (*http.Transport).Clone, which
+// returns a new Transport with its own, empty connection pool.
+func IsTransportClone(obj types.Object) bool { return IsMethod(obj, NetHTTP, "Transport", "Clone") }
+
+// IsRoundTrip reports whether obj sends a request through a RoundTripper
+// without a Client: (*http.Transport).RoundTrip or http.RoundTripper's.
+func IsRoundTrip(obj types.Object) bool {
+	return IsMethod(obj, NetHTTP, "Transport", "RoundTrip") ||
+		IsMethod(obj, NetHTTP, "RoundTripper", "RoundTrip")
+}
+
+// IsClientTransportField reports whether obj is the Transport field of
+// http.Client, the RoundTripper whose pool the client's requests share.
+func IsClientTransportField(obj types.Object) bool {
+	v, ok := obj.(*types.Var)
+	if !ok || !v.IsField() || v.Pkg() == nil || v.Pkg().Path() != NetHTTP {
+		return false
+	}
+	client, ok := v.Pkg().Scope().Lookup("Client").(*types.TypeName)
+	if !ok {
+		return false
+	}
+	st, ok := client.Type().Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		if st.Field(i) == v {
+			return v.Name() == "Transport"
+		}
+	}
+	return false
+}
