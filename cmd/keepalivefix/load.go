@@ -1,0 +1,208 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+)
+
+// result is what a run found: diagnostics as printed lines, and the
+// packages that could not be analysed.
+type result struct {
+	findings   []string
+	loadErrors []string
+}
+
+// finding is one diagnostic, sortable by position.
+type finding struct {
+	file      string
+	line, col int
+	id, msg   string
+}
+
+func (f finding) String() string {
+	return fmt.Sprintf("%s:%d:%d: %s %s", f.file, f.line, f.col, f.id, f.msg)
+}
+
+// analyze loads the packages matched by patterns, module by module, and runs
+// a on them.
+func analyze(a *analysis.Analyzer, patterns, buildFlags []string, tests bool) (*result, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	groups, order, err := groupByModule(cwd, patterns)
+	if err != nil {
+		return nil, err
+	}
+	res := new(result)
+	seen := make(map[finding]bool)
+	var all []finding
+	for _, dir := range order {
+		cfg := &packages.Config{
+			Mode:       packages.LoadAllSyntax,
+			Dir:        dir,
+			Tests:      tests,
+			BuildFlags: buildFlags,
+		}
+		pkgs, err := packages.Load(cfg, groups[dir]...)
+		if err != nil {
+			res.loadErrors = append(res.loadErrors, fmt.Sprintf("%s: %v", strings.Join(groups[dir], " "), err))
+			continue
+		}
+		if len(pkgs) == 0 {
+			res.loadErrors = append(res.loadErrors, fmt.Sprintf("%s: matched no packages", strings.Join(groups[dir], " ")))
+			continue
+		}
+		var good []*packages.Package
+		for _, p := range pkgs {
+			if errs := packageErrors(p); len(errs) > 0 {
+				res.loadErrors = append(res.loadErrors, errs...)
+				continue
+			}
+			good = append(good, p)
+		}
+		if len(good) == 0 {
+			continue
+		}
+		g, err := checker.Analyze([]*analysis.Analyzer{a}, good, nil)
+		if err != nil {
+			return nil, err
+		}
+		for act := range g.All() {
+			if !act.IsRoot || act.Analyzer != a {
+				continue
+			}
+			if act.Err != nil {
+				res.loadErrors = append(res.loadErrors, fmt.Sprintf("%s: %v", act.Package.PkgPath, act.Err))
+				continue
+			}
+			for _, d := range act.Diagnostics {
+				pos := act.Package.Fset.Position(d.Pos)
+				f := finding{file: relPath(cwd, pos.Filename), line: pos.Line, col: pos.Column, id: d.Category, msg: d.Message}
+				if !seen[f] {
+					seen[f] = true
+					all = append(all, f)
+				}
+			}
+		}
+	}
+	sort.Slice(all, func(i, j int) bool {
+		a, b := all[i], all[j]
+		if a.file != b.file {
+			return a.file < b.file
+		}
+		if a.line != b.line {
+			return a.line < b.line
+		}
+		if a.col != b.col {
+			return a.col < b.col
+		}
+		return a.id < b.id
+	})
+	for _, f := range all {
+		res.findings = append(res.findings, f.String())
+	}
+	sort.Strings(res.loadErrors)
+	res.loadErrors = compact(res.loadErrors)
+	return res, nil
+}
+
+// packageErrors lists the errors of p and of the packages it imports: a
+// package whose dependencies are broken cannot be type-checked either.
+func packageErrors(p *packages.Package) []string {
+	var errs []string
+	packages.Visit([]*packages.Package{p}, nil, func(q *packages.Package) {
+		for _, e := range q.Errors {
+			errs = append(errs, e.Error())
+		}
+	})
+	return errs
+}
+
+func compact(s []string) []string {
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// groupByModule assigns each pattern to the directory to load it from. A
+// directory pattern inside another module (a nested go.mod, as in
+// testdata/example) is rewritten relative to that module's root, since the
+// go command only matches packages of the module it runs in.
+func groupByModule(cwd string, patterns []string) (map[string][]string, []string, error) {
+	groups := make(map[string][]string)
+	var order []string
+	add := func(dir, pattern string) {
+		if _, ok := groups[dir]; !ok {
+			order = append(order, dir)
+		}
+		groups[dir] = append(groups[dir], pattern)
+	}
+	for _, pat := range patterns {
+		if !isDirPattern(pat) {
+			add(cwd, pat)
+			continue
+		}
+		base, rest := pat, ""
+		if strings.HasSuffix(base, "/...") {
+			base, rest = strings.TrimSuffix(base, "/..."), "/..."
+		} else if base == "..." {
+			base, rest = ".", "/..."
+		}
+		abs := base
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(cwd, base)
+		}
+		if _, err := os.Stat(abs); err != nil {
+			return nil, nil, fmt.Errorf("pattern %s: %v", pat, err)
+		}
+		root := moduleRoot(abs)
+		if root == "" || root == moduleRoot(cwd) {
+			add(cwd, pat)
+			continue
+		}
+		rel, err := filepath.Rel(root, abs)
+		if err != nil {
+			return nil, nil, err
+		}
+		add(root, "./"+filepath.ToSlash(rel)+rest)
+	}
+	return groups, order, nil
+}
+
+func isDirPattern(p string) bool {
+	return p == "." || p == ".." || strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") || filepath.IsAbs(p)
+}
+
+// moduleRoot returns the directory of the go.mod governing dir, or "".
+func moduleRoot(dir string) string {
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// relPath shortens name to a path relative to cwd when it lies below it.
+func relPath(cwd, name string) string {
+	if rel, err := filepath.Rel(cwd, name); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return name
+}
