@@ -165,7 +165,7 @@ func groupByModule(cwd string, patterns []string) (map[string][]string, []string
 			abs = filepath.Join(cwd, base)
 		}
 		if _, err := os.Stat(abs); err != nil {
-			return nil, nil, fmt.Errorf("pattern %s: %v", pat, err)
+			return nil, nil, fmt.Errorf("pattern %s: %w", pat, err)
 		}
 		root := moduleRoot(abs)
 		if root == "" || root == moduleRoot(cwd) {
