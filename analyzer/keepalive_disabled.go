@@ -1,9 +1,213 @@
 package analyzer
 
-// KeepAliveDisabled is KA1003. TODO(helper): documentation fields.
+import (
+	"go/ast"
+	"go/constant"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/keepalivefix/keepalivefix/analyzer/internal/knowledge"
+)
+
+// KeepAliveDisabled is KA1003.
 var KeepAliveDisabled = &Check{
-	ID:   "KA1003",
-	Name: "keepalive-disabled",
+	ID:    "KA1003",
+	Name:  "keepalive-disabled",
+	Title: "Keep-alive is switched off by a constant setting",
+	Why: `
+Each of these makes net/http close the connection after one request, so every
+request pays a new TCP (and TLS) handshake and leaves a socket in TIME_WAIT
+(measured on Go 1.26: one new connection per request for each):
+
+  - Transport.DisableKeepAlives set to true;
+  - a negative Transport.MaxIdleConnsPerHost (no idle connection is kept);
+  - Request.Close set to true;
+  - a "Connection: close" header set by hand on a request;
+  - CloseIdleConnections called in the function that sends the request, which
+    throws the pool away after every request.
+
+Only constant settings are reported: DisableKeepAlives: !cfg.KeepAlive is a
+deliberate option. CloseIdleConnections in a function that sends nothing (a
+Close or Shutdown method, a reload path) and in main or init is the right way
+to release the pool and is not reported. Test files are not checked: tests
+switch keep-alive off on purpose.`,
+	Bad: `
+tr := &http.Transport{DisableKeepAlives: true}
+req.Close = true
+req.Header.Set("Connection", "close")`,
+	Good: `
+tr := &http.Transport{
+	MaxIdleConnsPerHost: 32,
+	IdleConnTimeout:     90 * time.Second,
+}
+// and leave req.Close and the Connection header alone`,
 }
 
-func runKeepAliveDisabled(p *pass) {}
+func runKeepAliveDisabled(p *pass) {
+	info := p.TypesInfo
+	sendsIn := make(map[ast.Node]bool) // memo: does the function send a request
+	for cur := range p.inspect.Root().Preorder((*ast.KeyValueExpr)(nil), (*ast.AssignStmt)(nil), (*ast.CallExpr)(nil)) {
+		if isTestFile(p, cur.Node()) {
+			continue
+		}
+		switch n := cur.Node().(type) {
+		case *ast.KeyValueExpr:
+			key, ok := n.Key.(*ast.Ident)
+			if !ok {
+				continue
+			}
+			if field, ok := info.ObjectOf(key).(*types.Var); ok && field.IsField() {
+				checkTransportSetting(p, n, field, n.Value)
+			}
+		case *ast.AssignStmt:
+			if len(n.Lhs) != len(n.Rhs) {
+				continue
+			}
+			for i, lhs := range n.Lhs {
+				switch l := ast.Unparen(lhs).(type) {
+				case *ast.SelectorExpr:
+					if field, ok := info.ObjectOf(l.Sel).(*types.Var); ok && field.IsField() {
+						if isField(field, "Request", "Close") && isTrue(info, n.Rhs[i]) {
+							p.report(KeepAliveDisabled, n, "req.Close = true closes the connection after this request: remove it so the connection can be reused")
+							continue
+						}
+						checkTransportSetting(p, n, field, n.Rhs[i])
+					}
+				case *ast.IndexExpr:
+					// req.Header["Connection"] = []string{"close"}
+					if isRequestHeader(info, l.X) && isConstString(info, l.Index, "Connection") && isCloseSlice(info, n.Rhs[i]) {
+						p.report(KeepAliveDisabled, n, `a hand-set "Connection: close" header closes the connection after this request: remove it`)
+					}
+				}
+			}
+		case *ast.CallExpr:
+			fn, _ := typeutil.Callee(info, n).(*types.Func)
+			if fn == nil {
+				continue
+			}
+			if knowledge.IsMethod(fn, knowledge.NetHTTP, "Header", "Set", "Add") && len(n.Args) == 2 {
+				sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+				if ok && isRequestHeader(info, sel.X) && isConstString(info, n.Args[0], "Connection") && isConstString(info, n.Args[1], "close") {
+					p.report(KeepAliveDisabled, n, `a hand-set "Connection: close" header closes the connection after this request: remove it`)
+				}
+				continue
+			}
+			if knowledge.IsMethod(fn, knowledge.NetHTTP, "Client", "CloseIdleConnections") || knowledge.IsMethod(fn, knowledge.NetHTTP, "Transport", "CloseIdleConnections") {
+				var encl ast.Node
+				for e := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+					encl = e.Node()
+					break
+				}
+				if encl == nil || isMainOrInit(p, encl) {
+					continue
+				}
+				sends, ok := sendsIn[encl]
+				if !ok {
+					sends = functionSends(info, encl)
+					sendsIn[encl] = sends
+				}
+				if sends {
+					p.report(KeepAliveDisabled, n, "CloseIdleConnections in the function that sends the request empties the pool after every request: call it only on shutdown")
+				}
+			}
+		}
+	}
+}
+
+// checkTransportSetting reports DisableKeepAlives = true and a negative
+// MaxIdleConnsPerHost given to field at node n.
+func checkTransportSetting(p *pass, n ast.Node, field *types.Var, value ast.Expr) {
+	switch {
+	case isField(field, "Transport", "DisableKeepAlives") && isTrue(p.TypesInfo, value):
+		p.report(KeepAliveDisabled, n, "DisableKeepAlives: true opens a new connection for every request: remove it and let the Transport pool connections")
+	case isField(field, "Transport", "MaxIdleConnsPerHost"):
+		if tv := p.TypesInfo.Types[value]; tv.Value != nil && constant.Sign(tv.Value) < 0 {
+			p.report(KeepAliveDisabled, n, "a negative MaxIdleConnsPerHost keeps no idle connection, so every request dials anew: set a positive size (or leave 0 for the default of 2)")
+		}
+	}
+}
+
+// isField reports whether field is the named field of net/http's type.
+func isField(field *types.Var, typeName, name string) bool {
+	if field.Name() != name || field.Pkg() == nil || field.Pkg().Path() != knowledge.NetHTTP {
+		return false
+	}
+	obj, ok := field.Pkg().Scope().Lookup(typeName).(*types.TypeName)
+	if !ok {
+		return false
+	}
+	st, ok := obj.Type().Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		if st.Field(i) == field {
+			return true
+		}
+	}
+	return false
+}
+
+func isTrue(info *types.Info, e ast.Expr) bool {
+	tv := info.Types[e]
+	return tv.Value != nil && tv.Value.Kind() == constant.Bool && constant.BoolVal(tv.Value)
+}
+
+// isConstString reports whether e is a constant equal to want, ignoring
+// case as HTTP does for header names and the close token.
+func isConstString(info *types.Info, e ast.Expr, want string) bool {
+	tv := info.Types[e]
+	return tv.Value != nil && tv.Value.Kind() == constant.String && strings.EqualFold(strings.TrimSpace(constant.StringVal(tv.Value)), want)
+}
+
+func isCloseSlice(info *types.Info, e ast.Expr) bool {
+	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
+	return ok && len(lit.Elts) == 1 && isConstString(info, lit.Elts[0], "close")
+}
+
+// isRequestHeader reports whether e is the Header field of a *http.Request:
+// only request headers reach the client; a ResponseWriter's header is the
+// server's business.
+func isRequestHeader(info *types.Info, e ast.Expr) bool {
+	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	field, ok := info.ObjectOf(sel.Sel).(*types.Var)
+	return ok && field.IsField() && isField(field, "Request", "Header")
+}
+
+// functionSends reports whether the function node sends an HTTP request
+// itself (not in nested function literals).
+func functionSends(info *types.Info, fn ast.Node) bool {
+	found := false
+	ast.Inspect(fn, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.FuncLit); ok && lit != fn {
+			return false
+		}
+		if call, ok := n.(*ast.CallExpr); ok {
+			if obj := typeutil.Callee(info, call); obj != nil && (knowledge.IsSend(obj) || knowledge.IsRoundTrip(obj)) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// isMainOrInit reports whether fn is func main of package main or an init
+// function: code that runs once per process.
+func isMainOrInit(p *pass, fn ast.Node) bool {
+	d, ok := fn.(*ast.FuncDecl)
+	if !ok || d.Recv != nil {
+		return false
+	}
+	return d.Name.Name == "init" || (d.Name.Name == "main" && p.Pkg.Name() == "main")
+}
+
+// isTestFile reports whether n lies in a _test.go file.
+func isTestFile(p *pass, n ast.Node) bool {
+	return strings.HasSuffix(p.Fset.File(n.Pos()).Name(), "_test.go")
+}

@@ -1,0 +1,12 @@
+package keepalivedisabled
+
+import (
+	"net/http"
+	"testing"
+)
+
+func TestNoKeepAlive(t *testing.T) {
+	tr := &http.Transport{DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	_ = tr
+}
