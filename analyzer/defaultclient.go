@@ -1,9 +1,133 @@
 package analyzer
 
-// DefaultClient is KA1001. TODO(helper): documentation fields.
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/keepalivefix/keepalivefix/analyzer/internal/knowledge"
+)
+
+// DefaultClient is KA1001.
 var DefaultClient = &Check{
-	ID:   "KA1001",
-	Name: "default-client",
+	ID:    "KA1001",
+	Name:  "default-client",
+	Title: "http.Get and friends, or http.DefaultClient, in code that runs repeatedly",
+	Why: `
+http.Get, http.Head, http.Post and http.PostForm send through
+http.DefaultClient, which is &http.Client{} over http.DefaultTransport: the
+pool is shared, but there is no timeout at all, and the Transport keeps only
+DefaultMaxIdleConnsPerHost = 2 idle connections per host. As soon as more than
+two goroutines call the same host, the extra connections are closed after
+each request and dialled again for the next, and a slow server can hold every
+caller forever.
+
+The check reports these calls, and methods called on http.DefaultClient, in
+library packages and in code of package main that runs repeatedly (in a loop,
+a goroutine, an HTTP handler, a method). It stays quiet in one-shot code
+(straight-line main and init, tests and examples) and where http.DefaultClient
+is only a default value that callers can replace
+(if c == nil { c = http.DefaultClient }). Functions of other packages that
+happen to be named Get (retryablehttp.Get, a wrapper's Get) are not net/http's
+and are not reported.`,
+	Bad: `
+func (s *Store) Fetch(id string) (*Item, error) {
+	resp, err := http.Get(s.base + "/items/" + id)
+	...
+}`,
+	Good: `
+var httpClient = &http.Client{
+	Transport: func() http.RoundTripper {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 64
+		t.ResponseHeaderTimeout = 30 * time.Second
+		return t
+	}(),
 }
 
-func runDefaultClient(p *pass) {}
+func (s *Store) Fetch(id string) (*Item, error) {
+	resp, err := httpClient.Get(s.base + "/items/" + id)
+	...
+}`,
+}
+
+func runDefaultClient(p *pass) {
+	info := p.TypesInfo
+	isMain := p.Pkg.Name() == "main"
+	for cur := range p.inspect.Root().Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		if isTestFile(p, call) {
+			continue
+		}
+		fn, _ := typeutil.Callee(info, call).(*types.Func)
+		if fn == nil {
+			continue
+		}
+		var what string
+		switch {
+		case knowledge.IsFunc(fn, knowledge.NetHTTP, knowledge.PackageClientFuncs...):
+			what = "http." + fn.Name() + " sends through http.DefaultClient, which"
+		case knowledge.IsMethod(fn, knowledge.NetHTTP, "Client", knowledge.ClientSendMethods...) && isDefaultClient(info, call.Fun):
+			what = "http.DefaultClient"
+		default:
+			continue
+		}
+		if isMain && !runsRepeatedly(info, cur) {
+			continue
+		}
+		p.report(DefaultClient, call, "%s has no timeout and keeps only 2 idle connections per host: send through a shared *http.Client with a tuned Transport", what)
+	}
+}
+
+// isDefaultClient reports whether fun is a method selected on
+// http.DefaultClient itself. Other uses of http.DefaultClient (a default
+// value, an argument, a comparison) leave the choice to the caller.
+func isDefaultClient(info *types.Info, fun ast.Expr) bool {
+	sel, ok := ast.Unparen(fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	var id *ast.Ident
+	switch x := ast.Unparen(sel.X).(type) {
+	case *ast.SelectorExpr:
+		id = x.Sel
+	case *ast.Ident:
+		id = x
+	default:
+		return false
+	}
+	v, ok := info.ObjectOf(id).(*types.Var)
+	return ok && v.Name() == "DefaultClient" && v.Pkg() != nil && v.Pkg().Path() == knowledge.NetHTTP
+}
+
+// runsRepeatedly reports whether the code at cur may run many times in one
+// process: inside a loop, a goroutine, an HTTP handler or a method.
+func runsRepeatedly(info *types.Info, cur inspector.Cursor) bool {
+	for e := range cur.Enclosing() {
+		switch n := e.Node().(type) {
+		case *ast.ForStmt, *ast.RangeStmt, *ast.GoStmt:
+			return true
+		case *ast.FuncLit:
+			if isHandlerType(info, n.Type) {
+				return true
+			}
+		case *ast.FuncDecl:
+			return n.Recv != nil || isHandlerType(info, n.Type)
+		}
+	}
+	return false
+}
+
+// isHandlerType reports whether ft has the parameters of an HTTP handler,
+// (http.ResponseWriter, *http.Request).
+func isHandlerType(info *types.Info, ft *ast.FuncType) bool {
+	var params []types.Type
+	for _, f := range ft.Params.List {
+		for range max(len(f.Names), 1) {
+			params = append(params, info.TypeOf(f.Type))
+		}
+	}
+	return len(params) == 2 && knowledge.IsNamed(params[0], knowledge.NetHTTP, "ResponseWriter") && knowledge.IsRequest(params[1])
+}
