@@ -1,5 +1,7 @@
 package analyzer
 
+//go:generate go run ./internal/gendocs -dir ../docs/checks
+
 import "strings"
 
 // A Check is one keep-alive rule. Its fields are the single source of the
