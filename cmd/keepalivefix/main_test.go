@@ -189,3 +189,22 @@ func Get(c *http.Client, u string) error {
 		t.Errorf("stdout lacks the finding in the healthy package:\n%s", out)
 	}
 }
+
+// TestVetTool runs the binary the way the go command does for
+// go vet -vettool.
+func TestVetTool(t *testing.T) {
+	cmd := exec.Command("go", "vet", "-vettool="+binary, "./...")
+	cmd.Dir = filepath.Join(repoRoot, "testdata", "example")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("go vet succeeded on the example, want findings:\n%s", out)
+	}
+	for _, want := range []string{
+		"catalog/catalog.go:121:2: req.Close = true",
+		"worker/worker.go:81:3: defer in a loop",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("go vet output lacks %q:\n%s", want, out)
+		}
+	}
+}
