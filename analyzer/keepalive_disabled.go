@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"strings"
 
+	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/keepalivefix/keepalivefix/analyzer/internal/knowledge"
@@ -48,6 +49,22 @@ tr := &http.Transport{
 func runKeepAliveDisabled(p *pass) {
 	info := p.TypesInfo
 	sendsIn := make(map[ast.Node]bool) // memo: does the function send a request
+	// clientSide reports whether the function around cur sends a request or
+	// builds one with http.NewRequest: a server reading a request (net/http,
+	// net/http/cgi) sets Close on requests that are never sent.
+	clientSide := func(cur inspector.Cursor) bool {
+		for e := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+			fn := e.Node()
+			v, ok := sendsIn[fn]
+			if !ok {
+				v = functionSends(info, fn) || functionBuildsRequest(info, fn)
+				sendsIn[fn] = v
+			}
+			return v
+		}
+		return false
+	}
+	sendsOnly := make(map[ast.Node]bool)
 	for cur := range p.inspect.Root().Preorder((*ast.KeyValueExpr)(nil), (*ast.AssignStmt)(nil), (*ast.CallExpr)(nil)) {
 		if isTestFile(p, cur.Node()) {
 			continue
@@ -69,7 +86,7 @@ func runKeepAliveDisabled(p *pass) {
 				switch l := ast.Unparen(lhs).(type) {
 				case *ast.SelectorExpr:
 					if field, ok := info.ObjectOf(l.Sel).(*types.Var); ok && field.IsField() {
-						if isField(field, "Request", "Close") && isTrue(info, n.Rhs[i]) {
+						if isField(field, "Request", "Close") && isTrue(info, n.Rhs[i]) && clientSide(cur) {
 							p.report(KeepAliveDisabled, n, "req.Close = true closes the connection after this request: remove it so the connection can be reused")
 							continue
 						}
@@ -77,7 +94,7 @@ func runKeepAliveDisabled(p *pass) {
 					}
 				case *ast.IndexExpr:
 					// req.Header["Connection"] = []string{"close"}
-					if isRequestHeader(info, l.X) && isConstString(info, l.Index, "Connection") && isCloseSlice(info, n.Rhs[i]) {
+					if isRequestHeader(info, l.X) && isConstString(info, l.Index, "Connection") && isCloseSlice(info, n.Rhs[i]) && clientSide(cur) {
 						p.report(KeepAliveDisabled, n, `a hand-set "Connection: close" header closes the connection after this request: remove it`)
 					}
 				}
@@ -89,7 +106,7 @@ func runKeepAliveDisabled(p *pass) {
 			}
 			if knowledge.IsMethod(fn, knowledge.NetHTTP, "Header", "Set", "Add") && len(n.Args) == 2 {
 				sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
-				if ok && isRequestHeader(info, sel.X) && isConstString(info, n.Args[0], "Connection") && isConstString(info, n.Args[1], "close") {
+				if ok && isRequestHeader(info, sel.X) && isConstString(info, n.Args[0], "Connection") && isConstString(info, n.Args[1], "close") && clientSide(cur) {
 					p.report(KeepAliveDisabled, n, `a hand-set "Connection: close" header closes the connection after this request: remove it`)
 				}
 				continue
@@ -100,13 +117,13 @@ func runKeepAliveDisabled(p *pass) {
 					encl = e.Node()
 					break
 				}
-				if encl == nil || isMainOrInit(p, encl) {
+				if encl == nil || isMainOrInit(p, encl) || onLocal(info, n, encl) {
 					continue
 				}
-				sends, ok := sendsIn[encl]
+				sends, ok := sendsOnly[encl]
 				if !ok {
 					sends = functionSends(info, encl)
-					sendsIn[encl] = sends
+					sendsOnly[encl] = sends
 				}
 				if sends {
 					p.report(KeepAliveDisabled, n, "CloseIdleConnections in the function that sends the request empties the pool after every request: call it only on shutdown")
@@ -195,6 +212,47 @@ func functionSends(info *types.Info, fn ast.Node) bool {
 		return !found
 	})
 	return found
+}
+
+// functionBuildsRequest reports whether fn calls http.NewRequest or
+// http.NewRequestWithContext.
+func functionBuildsRequest(info *types.Info, fn ast.Node) bool {
+	found := false
+	ast.Inspect(fn, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if knowledge.IsFunc(typeutil.Callee(info, call), knowledge.NetHTTP, "NewRequest", "NewRequestWithContext") {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// onLocal reports whether the CloseIdleConnections call is on a variable
+// declared in fn itself: releasing a client or transport the function built
+// is cleanup (a Transport built per call is KA1002's business).
+func onLocal(info *types.Info, call *ast.CallExpr, fn ast.Node) bool {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	id, ok := ast.Unparen(sel.X).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := info.ObjectOf(id).(*types.Var)
+	if !ok || !isLocalVar(v) || !within(v.Pos(), fn) {
+		return false
+	}
+	var params *ast.FieldList
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		params = fn.Type.Params
+	case *ast.FuncLit:
+		params = fn.Type.Params
+	}
+	return !within(v.Pos(), params)
 }
 
 // isMainOrInit reports whether fn is func main of package main or an init

@@ -115,3 +115,25 @@ func LookAlikeClose(r *fakeReq) { r.Close = true }
 func init() {
 	http.DefaultClient.CloseIdleConnections()
 }
+
+// ServerReadsRequest builds the request a server hands to its handler: it
+// is never sent, so Close only describes the incoming connection.
+func ServerReadsRequest(params map[string]string) *http.Request {
+	r := new(http.Request)
+	if params["HTTP_CONNECTION"] == "close" {
+		r.Close = true
+	}
+	return r
+}
+
+func OwnTransportCleanup(req *http.Request) error {
+	t := &http.Transport{}
+	defer t.CloseIdleConnections()
+	resp, err := t.RoundTrip(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, err = io.Copy(io.Discard, resp.Body)
+	return err
+}
