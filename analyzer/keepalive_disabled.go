@@ -86,7 +86,7 @@ func runKeepAliveDisabled(p *pass) {
 				switch l := ast.Unparen(lhs).(type) {
 				case *ast.SelectorExpr:
 					if field, ok := info.ObjectOf(l.Sel).(*types.Var); ok && field.IsField() {
-						if isField(field, "Request", "Close") && isTrue(info, n.Rhs[i]) && clientSide(cur) {
+						if knowledge.IsField(field, "Request", "Close") && isTrue(info, n.Rhs[i]) && clientSide(cur) {
 							p.report(KeepAliveDisabled, n, "req.Close = true closes the connection after this request: remove it so the connection can be reused")
 							continue
 						}
@@ -137,34 +137,13 @@ func runKeepAliveDisabled(p *pass) {
 // MaxIdleConnsPerHost given to field at node n.
 func checkTransportSetting(p *pass, n ast.Node, field *types.Var, value ast.Expr) {
 	switch {
-	case isField(field, "Transport", "DisableKeepAlives") && isTrue(p.TypesInfo, value):
+	case knowledge.IsField(field, "Transport", "DisableKeepAlives") && isTrue(p.TypesInfo, value):
 		p.report(KeepAliveDisabled, n, "DisableKeepAlives: true opens a new connection for every request: remove it and let the Transport pool connections")
-	case isField(field, "Transport", "MaxIdleConnsPerHost"):
+	case knowledge.IsField(field, "Transport", "MaxIdleConnsPerHost"):
 		if tv := p.TypesInfo.Types[value]; tv.Value != nil && constant.Sign(tv.Value) < 0 {
 			p.report(KeepAliveDisabled, n, "a negative MaxIdleConnsPerHost keeps no idle connection, so every request dials anew: set a positive size (or leave 0 for the default of 2)")
 		}
 	}
-}
-
-// isField reports whether field is the named field of net/http's type.
-func isField(field *types.Var, typeName, name string) bool {
-	if field.Name() != name || field.Pkg() == nil || field.Pkg().Path() != knowledge.NetHTTP {
-		return false
-	}
-	obj, ok := field.Pkg().Scope().Lookup(typeName).(*types.TypeName)
-	if !ok {
-		return false
-	}
-	st, ok := obj.Type().Underlying().(*types.Struct)
-	if !ok {
-		return false
-	}
-	for i := 0; i < st.NumFields(); i++ {
-		if st.Field(i) == field {
-			return true
-		}
-	}
-	return false
 }
 
 func isTrue(info *types.Info, e ast.Expr) bool {
@@ -193,7 +172,7 @@ func isRequestHeader(info *types.Info, e ast.Expr) bool {
 		return false
 	}
 	field, ok := info.ObjectOf(sel.Sel).(*types.Var)
-	return ok && field.IsField() && isField(field, "Request", "Header")
+	return ok && field.IsField() && knowledge.IsField(field, "Request", "Header")
 }
 
 // functionSends reports whether the function node sends an HTTP request

@@ -67,17 +67,7 @@ func StdUse(fn *types.Func, arg int) (Use, bool) {
 	if fn.Pkg() == nil {
 		return 0, false
 	}
-	path, name := fn.Pkg().Path(), fn.Name()
-	recv := ""
-	if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
-		t := sig.Recv().Type()
-		if p, ok := types.Unalias(t).(*types.Pointer); ok {
-			t = p.Elem()
-		}
-		if n, ok := types.Unalias(t).(*types.Named); ok {
-			recv = n.Obj().Name()
-		}
-	}
+	path, name, recv := fn.Pkg().Path(), fn.Name(), recvName(fn)
 	for _, r := range readerFuncs {
 		if r.pkg == path && r.recv == recv && r.name == name && (r.arg == arg || r.arg == -1) {
 			return r.use, true
@@ -129,16 +119,7 @@ func NoReturn(fn *types.Func) bool {
 	if fn.Pkg() == nil {
 		return false
 	}
-	recv := ""
-	if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
-		t := sig.Recv().Type()
-		if p, ok := types.Unalias(t).(*types.Pointer); ok {
-			t = p.Elem()
-		}
-		if n, ok := types.Unalias(t).(*types.Named); ok {
-			recv = n.Obj().Name()
-		}
-	}
+	recv := recvName(fn)
 	for _, f := range noReturnFuncs {
 		if f.pkg == fn.Pkg().Path() && f.recv == recv && f.name == fn.Name() {
 			return true
@@ -153,4 +134,20 @@ func NoReturn(fn *types.Func) bool {
 func Unpooled(fn *types.Func) bool {
 	return IsFunc(fn, NetHTTP, "ReadResponse") ||
 		IsMethod(fn, "net/http/httptest", "ResponseRecorder", "Result")
+}
+
+// recvName is the name of fn's receiver type, or "" for a function.
+func recvName(fn *types.Func) string {
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil {
+		return ""
+	}
+	t := sig.Recv().Type()
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if n, ok := types.Unalias(t).(*types.Named); ok {
+		return n.Obj().Name()
+	}
+	return ""
 }

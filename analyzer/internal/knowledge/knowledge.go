@@ -145,20 +145,26 @@ func IsRoundTrip(obj types.Object) bool {
 // http.Client, the RoundTripper whose pool the client's requests share.
 func IsClientTransportField(obj types.Object) bool {
 	v, ok := obj.(*types.Var)
-	if !ok || !v.IsField() || v.Pkg() == nil || v.Pkg().Path() != NetHTTP {
+	return ok && IsField(v, "Client", "Transport")
+}
+
+// IsField reports whether field is the field name of net/http's struct
+// type typeName.
+func IsField(field *types.Var, typeName, name string) bool {
+	if field == nil || !field.IsField() || field.Name() != name || field.Pkg() == nil || field.Pkg().Path() != NetHTTP {
 		return false
 	}
-	client, ok := v.Pkg().Scope().Lookup("Client").(*types.TypeName)
+	obj, ok := field.Pkg().Scope().Lookup(typeName).(*types.TypeName)
 	if !ok {
 		return false
 	}
-	st, ok := client.Type().Underlying().(*types.Struct)
+	st, ok := obj.Type().Underlying().(*types.Struct)
 	if !ok {
 		return false
 	}
 	for i := 0; i < st.NumFields(); i++ {
-		if st.Field(i) == v {
-			return v.Name() == "Transport"
+		if st.Field(i) == field {
+			return true
 		}
 	}
 	return false
