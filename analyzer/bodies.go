@@ -245,6 +245,7 @@ type flowState struct {
 	drained    bool     // the body was read (to EOF, or by a reader allowed without -strict-drain)
 	errStale   bool     // the error variable was reassigned since the call
 	deferAt    ast.Node // the defer statement that will close the body
+	looped     bool     // the path went round the loop around the call
 }
 
 func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {

@@ -1,9 +1,11 @@
 package analyzer
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/cfg"
 
@@ -23,6 +25,9 @@ type effect struct {
 // walk follows the response from node index i of block b onwards.
 func (fa *funcAnalysis) walk(r *response, b *cfg.Block, i int, st flowState, first bool) {
 	if !first {
+		if !st.looped && isLoopHead(b) && within(r.stmt.Pos(), b.Stmt) {
+			st.looped = true
+		}
 		key := visitKey{b, st}
 		if r.visited[key] {
 			return
@@ -133,6 +138,15 @@ func (fa *funcAnalysis) returnsAfter(b *cfg.Block, i int) bool {
 	return false
 }
 
+// isLoopHead reports whether b is where a loop decides to go round again.
+func isLoopHead(b *cfg.Block) bool {
+	switch b.Kind {
+	case cfg.KindForLoop, cfg.KindForPost, cfg.KindRangeLoop:
+		return true
+	}
+	return false
+}
+
 // drainUses are the uses that count as reading the body to the end.
 func (fa *funcAnalysis) drainUses() knowledge.Use {
 	if fa.pass.opts.StrictDrain {
@@ -144,6 +158,10 @@ func (fa *funcAnalysis) drainUses() knowledge.Use {
 // exit checks the state in which a path leaves the function.
 func (fa *funcAnalysis) exit(r *response, st flowState, ret *ast.ReturnStmt) {
 	if !st.deferred {
+		if st.looped {
+			fa.leak(r, "is still open when the loop goes round again: close it before continue, at the end of each iteration (not with defer)", ret.Pos())
+			return
+		}
 		fa.leak(r, "is not closed on the path that returns at line %d: defer resp.Body.Close() right after the error check", ret.Pos())
 		return
 	}
@@ -152,13 +170,17 @@ func (fa *funcAnalysis) exit(r *response, st flowState, ret *ast.ReturnStmt) {
 	}
 }
 
+// leak reports r's body as left open; format may use the line of at.
 func (fa *funcAnalysis) leak(r *response, format string, at token.Pos) {
 	if r.leaked {
 		return
 	}
 	r.leaked = true
-	line := fa.pass.Fset.Position(at).Line
-	fa.pass.report(BodyNotClosed, r.call, "response body "+format, line)
+	msg := format
+	if strings.Contains(format, "%d") {
+		msg = fmt.Sprintf(format, fa.pass.Fset.Position(at).Line)
+	}
+	fa.pass.report(BodyNotClosed, r.call, "response body %s", msg)
 }
 
 func (fa *funcAnalysis) undrained(r *response, at ast.Node, msg string) {

@@ -449,3 +449,22 @@ func (a *API) InterfaceDiscarded(req *http.Request) error {
 	_, err := a.doer.Do(req) // want `response assigned to _`
 	return err
 }
+
+func (a *API) RetryRebuildsRequest(ctx context.Context, url string) error {
+	for attempt := 0; attempt < 3; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := a.client.Do(req) // want `response body is still open when the loop goes round again`
+		if err != nil {
+			return err
+		}
+		if resp.StatusCode == http.StatusTooManyRequests {
+			continue
+		}
+		io.Copy(io.Discard, resp.Body)
+		return resp.Body.Close()
+	}
+	return errors.New("rate limited")
+}
