@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -205,6 +206,48 @@ func TestVetTool(t *testing.T) {
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("go vet output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestBuildTagsAndTests checks that -tags and -test select files as the go
+// command does.
+func TestBuildTagsAndTests(t *testing.T) {
+	leak := `
+import "net/http"
+
+func Leak%s(c *http.Client, u string) int {
+	resp, err := c.Get(u)
+	if err != nil {
+		return 0
+	}
+	return resp.StatusCode
+}
+`
+	dir := writeModule(t, map[string]string{
+		"go.mod":       "module tagged\n\ngo 1.26\n",
+		"plain.go":     "package tagged\n",
+		"tagged.go":    "//go:build special\n\npackage tagged\n" + fmt.Sprintf(leak, "Tagged"),
+		"leak_test.go": "package tagged\n" + fmt.Sprintf(leak, "Test"),
+	})
+	for _, tc := range []struct {
+		args []string
+		want []string // files with a finding
+	}{
+		{[]string{"-test=false"}, nil},
+		{[]string{"-test=false", "-tags", "special"}, []string{"tagged.go"}},
+		{nil, []string{"leak_test.go"}},
+		{[]string{"-tags=special"}, []string{"leak_test.go", "tagged.go"}},
+	} {
+		out, errOut, code := keepalivefix(t, dir, tc.args...)
+		var got []string
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			if line != "" {
+				got = append(got, strings.SplitN(line, ":", 2)[0])
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("keepalivefix %v: findings in %v, want %v (exit %d)\n%s%s", tc.args, got, tc.want, code, out, errOut)
 		}
 	}
 }
