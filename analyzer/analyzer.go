@@ -6,13 +6,15 @@ import (
 	"go/token"
 	"go/types"
 	"strings"
+	"time"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 
-	"github.com/keepalivefix/keepalivefix/analyzer/internal/bodyfacts"
-	"github.com/keepalivefix/keepalivefix/analyzer/internal/knowledge"
+	"github.com/keepalivefix/keepalivefix/fixer"
+	"github.com/keepalivefix/keepalivefix/internal/bodyfacts"
+	"github.com/keepalivefix/keepalivefix/internal/knowledge"
 )
 
 // Options select what the analyzer reports. The command, the golangci-lint
@@ -28,16 +30,58 @@ type Options struct {
 	// Content-Length response the last read usually returns io.EOF anyway;
 	// with a chunked one it does not.
 	StrictDrain bool
+
+	// Client names the shared client fixes send through, as
+	// "importpath.Name"; empty uses the package's own or declares one.
+	Client string
+	// MaxIdleConnsPerHost is the idle pool size per host of a declared
+	// client.
+	MaxIdleConnsPerHost int
+	// ResponseHeaderTimeout bounds the wait for response headers on a
+	// declared client; 0 leaves it unbounded.
+	ResponseHeaderTimeout time.Duration
+	// Timeout sets Client.Timeout on a declared client; 0, the default,
+	// leaves it unset, since it also cuts off long body reads.
+	Timeout time.Duration
+}
+
+// DefaultOptions are the options of Analyzer and of the command.
+func DefaultOptions() Options {
+	return Options{
+		Checks:                "all",
+		MaxIdleConnsPerHost:   fixer.Defaults.MaxIdleConnsPerHost,
+		ResponseHeaderTimeout: fixer.Defaults.ResponseHeaderTimeout,
+	}
+}
+
+func (o *Options) fixOptions() fixer.Options {
+	return fixer.Options{
+		Client:                o.Client,
+		MaxIdleConnsPerHost:   o.MaxIdleConnsPerHost,
+		ResponseHeaderTimeout: o.ResponseHeaderTimeout,
+		Timeout:               o.Timeout,
+	}
 }
 
 // Analyzer is the keepalive analyzer with its options bound to its flags.
-var Analyzer = newAnalyzer(&Options{Checks: "all"})
+var Analyzer = newAnalyzer(ptr(DefaultOptions()))
+
+func ptr[T any](v T) *T { return &v }
 
 // New returns a keepalive analyzer configured by opts, or an error if
 // opts.Checks names an unknown check.
 func New(opts Options) (*analysis.Analyzer, error) {
 	if _, err := ParseChecks(opts.Checks); err != nil {
 		return nil, err
+	}
+	if opts.MaxIdleConnsPerHost < 0 {
+		return nil, fmt.Errorf("max-idle-per-host must be positive, not %d", opts.MaxIdleConnsPerHost)
+	}
+	if opts.MaxIdleConnsPerHost == 0 {
+		opts.MaxIdleConnsPerHost = fixer.Defaults.MaxIdleConnsPerHost
+	}
+	if opts.Timeout < 0 || opts.ResponseHeaderTimeout < 0 {
+		return nil, fmt.Errorf("timeouts must not be negative")
 	}
 	return newAnalyzer(&opts), nil
 }
@@ -54,6 +98,10 @@ func newAnalyzer(opts *Options) *analysis.Analyzer {
 	}
 	a.Flags.Var(checksFlag{opts}, "checks", "comma-separated check IDs or names to run; -ID disables one (default all)")
 	a.Flags.BoolVar(&opts.StrictDrain, "strict-drain", opts.StrictDrain, "also report bodies read by a decoder or scanner that may stop before EOF")
+	a.Flags.StringVar(&opts.Client, "client", opts.Client, "shared client for fixes to send through, as importpath.Name (default: the package's own, or a new one)")
+	a.Flags.IntVar(&opts.MaxIdleConnsPerHost, "max-idle-per-host", opts.MaxIdleConnsPerHost, "idle connections per host of a client the fix declares")
+	a.Flags.DurationVar(&opts.ResponseHeaderTimeout, "header-timeout", opts.ResponseHeaderTimeout, "ResponseHeaderTimeout of a client the fix declares (0: none)")
+	a.Flags.DurationVar(&opts.Timeout, "timeout", opts.Timeout, "Client.Timeout of a client the fix declares (0: none; it also cuts off long body reads)")
 	return a
 }
 
@@ -114,6 +162,15 @@ type pass struct {
 	enabled   map[*Check]bool
 	inspect   *inspector.Inspector
 	generated map[*token.File]bool
+	planner   *fixer.Planner
+	pending   []pendingDiag
+}
+
+// pendingDiag is a diagnostic waiting for its fix, which is resolved with
+// the package's other fixes.
+type pendingDiag struct {
+	diag analysis.Diagnostic
+	fix  *fixer.Fix
 }
 
 // runners maps each check to the function that runs it on a package.
@@ -142,6 +199,8 @@ func run(ap *analysis.Pass, opts *Options) (any, error) {
 		inspect:   ap.ResultOf[inspect.Analyzer].(*inspector.Inspector),
 		generated: make(map[*token.File]bool),
 	}
+	facts, _ := ap.ResultOf[bodyfacts.Analyzer].(*bodyfacts.Result)
+	p.planner = fixer.NewPlanner(ap, opts.fixOptions(), facts)
 	for _, f := range ap.Files {
 		if ast.IsGenerated(f) {
 			p.generated[ap.Fset.File(f.FileStart)] = true
@@ -155,6 +214,14 @@ func run(ap *analysis.Pass, opts *Options) (any, error) {
 	if enabled[BodyNotClosed] || enabled[BodyNotDrained] {
 		runBodies(p)
 	}
+	p.planner.Resolve()
+	for _, d := range p.pending {
+		d.diag.SuggestedFixes = d.fix.SuggestedFixes()
+		if d.fix.Reason != "" {
+			d.diag.Message += "; " + d.fix.Reason
+		}
+		p.Report(d.diag)
+	}
 	return nil, nil
 }
 
@@ -164,17 +231,22 @@ func (p *pass) report(c *Check, rng analysis.Range, format string, args ...any) 
 	p.reportFix(c, rng, nil, format, args...)
 }
 
-// reportFix is report with suggested fixes attached.
-func (p *pass) reportFix(c *Check, rng analysis.Range, fixes []analysis.SuggestedFix, format string, args ...any) {
+// reportFix is report with a fix, planned by plan only when the
+// diagnostic is reported.
+func (p *pass) reportFix(c *Check, rng analysis.Range, plan func(*fixer.Planner) *fixer.Fix, format string, args ...any) {
 	if !p.enabled[c] || p.generated[p.Fset.File(rng.Pos())] {
 		return
 	}
-	p.Report(analysis.Diagnostic{
-		Pos:            rng.Pos(),
-		End:            rng.End(),
-		Category:       c.ID,
-		URL:            c.URL(),
-		Message:        fmt.Sprintf(format, args...),
-		SuggestedFixes: fixes,
-	})
+	d := analysis.Diagnostic{
+		Pos:      rng.Pos(),
+		End:      rng.End(),
+		Category: c.ID,
+		URL:      c.URL(),
+		Message:  fmt.Sprintf(format, args...),
+	}
+	if plan == nil {
+		p.Report(d)
+		return
+	}
+	p.pending = append(p.pending, pendingDiag{d, plan(p.planner)})
 }

@@ -11,8 +11,8 @@ import (
 	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
 
-	"github.com/keepalivefix/keepalivefix/analyzer/internal/bodyfacts"
-	"github.com/keepalivefix/keepalivefix/analyzer/internal/knowledge"
+	"github.com/keepalivefix/keepalivefix/internal/bodyfacts"
+	"github.com/keepalivefix/keepalivefix/internal/knowledge"
 )
 
 // BodyNotClosed is KA1004.

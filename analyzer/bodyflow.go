@@ -9,8 +9,9 @@ import (
 
 	"golang.org/x/tools/go/cfg"
 
-	"github.com/keepalivefix/keepalivefix/analyzer/internal/bodyfacts"
-	"github.com/keepalivefix/keepalivefix/analyzer/internal/knowledge"
+	"github.com/keepalivefix/keepalivefix/fixer"
+	"github.com/keepalivefix/keepalivefix/internal/bodyfacts"
+	"github.com/keepalivefix/keepalivefix/internal/knowledge"
 )
 
 // effect is what one node of the graph does to the followed response.
@@ -40,7 +41,7 @@ func (fa *funcAnalysis) walk(r *response, b *cfg.Block, i int, st flowState, fir
 			// Back at the call: a loop sends the next request while this
 			// response is still open.
 			if !st.deferred {
-				fa.leak(r, "is still open when the loop sends the next request at line %d: close it at the end of each iteration (not with defer)", n.Pos())
+				fa.leak(r, true, "is still open when the loop sends the next request at line %d: close it at the end of each iteration (not with defer)", n.Pos())
 			} else if !r.loopDefer {
 				r.loopDefer = true
 				fa.pass.report(BodyNotClosed, st.deferAt, "defer in a loop keeps every response body open until the function returns: close the body at the end of each iteration")
@@ -69,7 +70,7 @@ func (fa *funcAnalysis) walk(r *response, b *cfg.Block, i int, st flowState, fir
 		}
 		if eff.overwrite {
 			if !st.deferred {
-				fa.leak(r, "is overwritten at line %d while its body is still open: close the body before the next request", n.Pos())
+				fa.leak(r, false, "is overwritten at line %d while its body is still open: close the body before the next request", n.Pos())
 			}
 			return
 		}
@@ -159,10 +160,10 @@ func (fa *funcAnalysis) drainUses() knowledge.Use {
 func (fa *funcAnalysis) exit(r *response, st flowState, ret *ast.ReturnStmt) {
 	if !st.deferred {
 		if st.looped {
-			fa.leak(r, "is still open when the loop goes round again: close it before continue, at the end of each iteration (not with defer)", ret.Pos())
+			fa.leak(r, true, "is still open when the loop goes round again: close it before continue, at the end of each iteration (not with defer)", ret.Pos())
 			return
 		}
-		fa.leak(r, "is not closed on the path that returns at line %d: defer resp.Body.Close() right after the error check", ret.Pos())
+		fa.leak(r, true, "is not closed on the path that returns at line %d: defer resp.Body.Close() right after the error check", ret.Pos())
 		return
 	}
 	if !st.drained && !st.deferDrain {
@@ -171,7 +172,7 @@ func (fa *funcAnalysis) exit(r *response, st flowState, ret *ast.ReturnStmt) {
 }
 
 // leak reports r's body as left open; format may use the line of at.
-func (fa *funcAnalysis) leak(r *response, format string, at token.Pos) {
+func (fa *funcAnalysis) leak(r *response, fixable bool, format string, at token.Pos) {
 	if r.leaked {
 		return
 	}
@@ -180,7 +181,11 @@ func (fa *funcAnalysis) leak(r *response, format string, at token.Pos) {
 	if strings.Contains(format, "%d") {
 		msg = fmt.Sprintf(format, fa.pass.Fset.Position(at).Line)
 	}
-	fa.pass.report(BodyNotClosed, r.call, "response body %s", msg)
+	var plan func(*fixer.Planner) *fixer.Fix
+	if fixable {
+		plan = func(pl *fixer.Planner) *fixer.Fix { return pl.CloseBody(r.call) }
+	}
+	fa.pass.reportFix(BodyNotClosed, r.call, plan, "response body %s", msg)
 }
 
 func (fa *funcAnalysis) undrained(r *response, at ast.Node, msg string) {
@@ -188,7 +193,7 @@ func (fa *funcAnalysis) undrained(r *response, at ast.Node, msg string) {
 		return
 	}
 	r.undrained[at.Pos()] = true
-	fa.pass.report(BodyNotDrained, at, "%s", msg)
+	fa.pass.reportFix(BodyNotDrained, at, drain(at), "%s", msg)
 }
 
 // undrainedDefer reports the deferred Close that runs, on the path leaving
@@ -200,7 +205,7 @@ func (fa *funcAnalysis) undrainedDefer(r *response, ret *ast.ReturnStmt) {
 	}
 	r.undrained[d.Pos()] = true
 	line := fa.pass.Fset.Position(ret.Pos()).Line
-	fa.pass.report(BodyNotDrained, d, "response body closed unread on the path that returns at line %d, so the connection is dropped, not reused: drain it before closing (io.CopyN(io.Discard, resp.Body, 64<<10))", line)
+	fa.pass.reportFix(BodyNotDrained, d, drain(d), "response body closed unread on the path that returns at line %d, so the connection is dropped, not reused: drain it before closing (io.CopyN(io.Discard, resp.Body, 64<<10))", line)
 }
 
 // deferOf finds the defer statement that closes r's body.
@@ -403,4 +408,8 @@ func isSentinel(info *types.Info, e ast.Expr) bool {
 func isNilExpr(info *types.Info, e ast.Expr) bool {
 	tv, ok := info.Types[e]
 	return ok && tv.IsNil()
+}
+
+func drain(n ast.Node) func(*fixer.Planner) *fixer.Fix {
+	return func(pl *fixer.Planner) *fixer.Fix { return pl.DrainBody(n) }
 }

@@ -7,7 +7,8 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 
-	"github.com/keepalivefix/keepalivefix/analyzer/internal/knowledge"
+	"github.com/keepalivefix/keepalivefix/fixer"
+	"github.com/keepalivefix/keepalivefix/internal/knowledge"
 )
 
 // DefaultClient is KA1001.
@@ -80,7 +81,7 @@ func runDefaultClient(p *pass) {
 		if isMain && !runsRepeatedly(info, cur) {
 			continue
 		}
-		p.report(DefaultClient, call, "%s has no timeout and keeps only 2 idle connections per host: send through a shared *http.Client with a tuned Transport", what)
+		p.reportFix(DefaultClient, call, func(pl *fixer.Planner) *fixer.Fix { return pl.SharedClient(call) }, "%s has no timeout and keeps only 2 idle connections per host: send through a shared *http.Client with a tuned Transport", what)
 	}
 }
 

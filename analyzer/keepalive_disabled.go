@@ -9,7 +9,8 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 
-	"github.com/keepalivefix/keepalivefix/analyzer/internal/knowledge"
+	"github.com/keepalivefix/keepalivefix/fixer"
+	"github.com/keepalivefix/keepalivefix/internal/knowledge"
 )
 
 // KeepAliveDisabled is KA1003.
@@ -87,7 +88,7 @@ func runKeepAliveDisabled(p *pass) {
 				case *ast.SelectorExpr:
 					if field, ok := info.ObjectOf(l.Sel).(*types.Var); ok && field.IsField() {
 						if knowledge.IsField(field, "Request", "Close") && isTrue(info, n.Rhs[i]) && clientSide(cur) {
-							p.report(KeepAliveDisabled, n, "req.Close = true closes the connection after this request: remove it so the connection can be reused")
+							p.reportFix(KeepAliveDisabled, n, remove(n), "req.Close = true closes the connection after this request: remove it so the connection can be reused")
 							continue
 						}
 						checkTransportSetting(p, n, field, n.Rhs[i])
@@ -95,7 +96,7 @@ func runKeepAliveDisabled(p *pass) {
 				case *ast.IndexExpr:
 					// req.Header["Connection"] = []string{"close"}
 					if isRequestHeader(info, l.X) && isConstString(info, l.Index, "Connection") && isCloseSlice(info, n.Rhs[i]) && clientSide(cur) {
-						p.report(KeepAliveDisabled, n, `a hand-set "Connection: close" header closes the connection after this request: remove it`)
+						p.reportFix(KeepAliveDisabled, n, remove(n), `a hand-set "Connection: close" header closes the connection after this request: remove it`)
 					}
 				}
 			}
@@ -107,7 +108,7 @@ func runKeepAliveDisabled(p *pass) {
 			if knowledge.IsMethod(fn, knowledge.NetHTTP, "Header", "Set", "Add") && len(n.Args) == 2 {
 				sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
 				if ok && isRequestHeader(info, sel.X) && isConstString(info, n.Args[0], "Connection") && isConstString(info, n.Args[1], "close") && clientSide(cur) {
-					p.report(KeepAliveDisabled, n, `a hand-set "Connection: close" header closes the connection after this request: remove it`)
+					p.reportFix(KeepAliveDisabled, n, remove(n), `a hand-set "Connection: close" header closes the connection after this request: remove it`)
 				}
 				continue
 			}
@@ -126,7 +127,7 @@ func runKeepAliveDisabled(p *pass) {
 					sendsOnly[encl] = sends
 				}
 				if sends {
-					p.report(KeepAliveDisabled, n, "CloseIdleConnections in the function that sends the request empties the pool after every request: call it only on shutdown")
+					p.reportFix(KeepAliveDisabled, n, remove(n), "CloseIdleConnections in the function that sends the request empties the pool after every request: call it only on shutdown")
 				}
 			}
 		}
@@ -138,10 +139,10 @@ func runKeepAliveDisabled(p *pass) {
 func checkTransportSetting(p *pass, n ast.Node, field *types.Var, value ast.Expr) {
 	switch {
 	case knowledge.IsField(field, "Transport", "DisableKeepAlives") && isTrue(p.TypesInfo, value):
-		p.report(KeepAliveDisabled, n, "DisableKeepAlives: true opens a new connection for every request: remove it and let the Transport pool connections")
+		p.reportFix(KeepAliveDisabled, n, remove(n), "DisableKeepAlives: true opens a new connection for every request: remove it and let the Transport pool connections")
 	case knowledge.IsField(field, "Transport", "MaxIdleConnsPerHost"):
 		if tv := p.TypesInfo.Types[value]; tv.Value != nil && constant.Sign(tv.Value) < 0 {
-			p.report(KeepAliveDisabled, n, "a negative MaxIdleConnsPerHost keeps no idle connection, so every request dials anew: set a positive size (or leave 0 for the default of 2)")
+			p.reportFix(KeepAliveDisabled, n, remove(n), "a negative MaxIdleConnsPerHost keeps no idle connection, so every request dials anew: set a positive size (or leave 0 for the default of 2)")
 		}
 	}
 }
@@ -247,4 +248,8 @@ func isMainOrInit(p *pass, fn ast.Node) bool {
 // isTestFile reports whether n lies in a _test.go file.
 func isTestFile(p *pass, n ast.Node) bool {
 	return strings.HasSuffix(p.Fset.File(n.Pos()).Name(), "_test.go")
+}
+
+func remove(n ast.Node) func(*fixer.Planner) *fixer.Fix {
+	return func(pl *fixer.Planner) *fixer.Fix { return pl.Remove(n) }
 }

@@ -11,7 +11,8 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 
-	"github.com/keepalivefix/keepalivefix/analyzer/internal/knowledge"
+	"github.com/keepalivefix/keepalivefix/fixer"
+	"github.com/keepalivefix/keepalivefix/internal/knowledge"
 )
 
 // TransportPerRequest is KA1002.
@@ -281,9 +282,9 @@ func (t *transportCheck) check(root inspector.Cursor) {
 		for _, pos := range f.sends {
 			if loop.Pos() <= pos && pos < loop.End() {
 				if factory != "" {
-					t.p.report(TransportPerRequest, root.Node(), "%s builds a new http.Transport per call and is called inside a loop for requests: each iteration opens new connections; call it once before the loop and reuse its result", factory)
+					t.p.reportFix(TransportPerRequest, root.Node(), hoist(root.Node()), "%s builds a new http.Transport per call and is called inside a loop for requests: each iteration opens new connections; call it once before the loop and reuse its result", factory)
 				} else {
-					t.p.report(TransportPerRequest, root.Node(), "http.Transport built inside a loop and used for requests in it: each iteration opens new connections; build it once before the loop and reuse it")
+					t.p.reportFix(TransportPerRequest, root.Node(), hoist(root.Node()), "http.Transport built inside a loop and used for requests in it: each iteration opens new connections; build it once before the loop and reuse it")
 				}
 				return
 			}
@@ -293,9 +294,9 @@ func (t *transportCheck) check(root inspector.Cursor) {
 		return
 	}
 	if factory != "" {
-		t.p.report(TransportPerRequest, root.Node(), "%s builds a new http.Transport per call and its result is used for requests in this function: each call opens new connections; build the client once (package level or in a constructor) and reuse it", factory)
+		t.p.reportFix(TransportPerRequest, root.Node(), hoist(root.Node()), "%s builds a new http.Transport per call and its result is used for requests in this function: each call opens new connections; build the client once (package level or in a constructor) and reuse it", factory)
 	} else {
-		t.p.report(TransportPerRequest, root.Node(), "http.Transport built per call and used for requests in this function: each call opens new connections; build it once (package level or in a constructor) and reuse it")
+		t.p.reportFix(TransportPerRequest, root.Node(), hoist(root.Node()), "http.Transport built per call and used for requests in this function: each call opens new connections; build it once (package level or in a constructor) and reuse it")
 	}
 }
 
@@ -650,4 +651,8 @@ func (t *transportCheck) runsOnce(cur inspector.Cursor) bool {
 		}
 	}
 	return false
+}
+
+func hoist(n ast.Node) func(*fixer.Planner) *fixer.Fix {
+	return func(pl *fixer.Planner) *fixer.Fix { return pl.Hoist(n) }
 }

@@ -15,18 +15,30 @@ import (
 // result is what a run found: diagnostics as printed lines, and the
 // packages that could not be analysed.
 type result struct {
-	findings   []string
+	findings   []*finding
 	loadErrors []string
 }
 
 // finding is one diagnostic, sortable by position.
 type finding struct {
+	file      string // as printed: relative to the working directory
+	path      string // absolute
+	line, col int
+	id, msg   string
+	url       string
+	fix       []fileEdit // the edits of its suggested fix, if any
+}
+
+// key identifies a finding reported by several variants of a package.
+type key struct {
 	file      string
 	line, col int
 	id, msg   string
 }
 
-func (f finding) String() string {
+func (f *finding) key() key { return key{f.file, f.line, f.col, f.id, f.msg} }
+
+func (f *finding) String() string {
 	return fmt.Sprintf("%s:%d:%d: %s %s", f.file, f.line, f.col, f.id, f.msg)
 }
 
@@ -42,8 +54,8 @@ func analyze(a *analysis.Analyzer, patterns, buildFlags []string, tests bool) (*
 		return nil, err
 	}
 	res := new(result)
-	seen := make(map[finding]bool)
-	var all []finding
+	seen := make(map[key]bool)
+	var all []*finding
 	for _, dir := range order {
 		cfg := &packages.Config{
 			Mode:       packages.LoadAllSyntax,
@@ -85,11 +97,15 @@ func analyze(a *analysis.Analyzer, patterns, buildFlags []string, tests bool) (*
 			}
 			for _, d := range act.Diagnostics {
 				pos := act.Package.Fset.Position(d.Pos)
-				f := finding{file: relPath(cwd, pos.Filename), line: pos.Line, col: pos.Column, id: d.Category, msg: d.Message}
-				if !seen[f] {
-					seen[f] = true
-					all = append(all, f)
+				f := &finding{file: relPath(cwd, pos.Filename), path: pos.Filename, line: pos.Line, col: pos.Column, id: d.Category, msg: d.Message, url: d.URL}
+				if seen[f.key()] {
+					continue
 				}
+				seen[f.key()] = true
+				if len(d.SuggestedFixes) > 0 {
+					f.fix = fileEdits(act.Package.Fset, d.SuggestedFixes[0])
+				}
+				all = append(all, f)
 			}
 		}
 	}
@@ -106,9 +122,7 @@ func analyze(a *analysis.Analyzer, patterns, buildFlags []string, tests bool) (*
 		}
 		return a.id < b.id
 	})
-	for _, f := range all {
-		res.findings = append(res.findings, f.String())
-	}
+	res.findings = all
 	sort.Strings(res.loadErrors)
 	res.loadErrors = compact(res.loadErrors)
 	return res, nil

@@ -26,6 +26,7 @@ import (
 	"strings"
 
 	"github.com/keepalivefix/keepalivefix/analyzer"
+	"github.com/keepalivefix/keepalivefix/fixer"
 )
 
 const (
@@ -54,7 +55,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		dir         = fs.String("C", "", "change to `dir` before doing anything")
 		tags        = fs.String("tags", "", "comma-separated build tags, as for the go command")
 		tests       = fs.Bool("test", true, "also analyse test files")
+		write       = fs.Bool("w", false, "write the fixes to the source files")
+		diff        = fs.Bool("d", false, "print the fixes as a unified diff; exit 1 when there is one")
+		listFiles   = fs.Bool("l", false, "list the files the fixes would change; exit 1 when there is one")
+		opts        = analyzer.DefaultOptions()
 	)
+	fs.StringVar(&opts.Client, "client", "", "shared client for fixes to send through, as `importpath.Name` (default: the package's own, or a new one)")
+	fs.IntVar(&opts.MaxIdleConnsPerHost, "max-idle-per-host", opts.MaxIdleConnsPerHost, "idle connections per host of a client a fix declares")
+	fs.DurationVar(&opts.ResponseHeaderTimeout, "header-timeout", opts.ResponseHeaderTimeout, "ResponseHeaderTimeout of a client a fix declares (0: none)")
+	fs.DurationVar(&opts.Timeout, "timeout", 0, "Client.Timeout of a client a fix declares (0: none; it also cuts off long body reads)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: keepalivefix [flags] [packages]\n\nReports HTTP client code that defeats connection reuse (keep-alive).\nExit status: 0 clean, 1 findings, 2 usage error, 3 packages failed to load.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -80,9 +89,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, c.Explain())
 		return exitClean
 	}
-	a, err := analyzer.New(analyzer.Options{Checks: *checks, StrictDrain: *strictDrain})
+	opts.Checks, opts.StrictDrain = *checks, *strictDrain
+	a, err := analyzer.New(opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "keepalivefix: -checks: %v\n", err)
+		fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
 		return exitUsage
 	}
 	if *dir != "" {
@@ -107,6 +117,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for _, e := range res.loadErrors {
 		fmt.Fprintf(stderr, "keepalivefix: %s\n", e)
 	}
+	if *write || *diff || *listFiles {
+		return fix(res, *write, *diff, *listFiles, stdout, stderr)
+	}
 	for _, f := range res.findings {
 		fmt.Fprintln(stdout, f)
 	}
@@ -117,4 +130,48 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitFindings
 	}
 	return exitClean
+}
+
+// fix applies, prints or lists the fixes, as gofmt does with -w, -d and -l.
+// Findings without a fix are printed to stderr. The exit code is 1 when a
+// diff or list is printed or a finding is left unfixed by -w, and 3 when a
+// package failed to load or a file could not be written.
+func fix(res *result, write, diff, list bool, stdout, stderr io.Writer) int {
+	changes, problems := planChanges(res.findings)
+	code := exitClean
+	cwd, _ := os.Getwd()
+	for _, c := range changes {
+		name := relPath(cwd, c.path)
+		if list {
+			fmt.Fprintln(stdout, name)
+			code = exitFindings
+		}
+		if diff {
+			fmt.Fprintf(stdout, "diff %s.orig %s\n", name, name)
+			fmt.Fprint(stdout, fixer.Unified(name+".orig", name, c.old, c.new))
+			code = exitFindings
+		}
+		if write {
+			if err := writeAtomic(c.path, c.new, c.mode); err != nil {
+				problems = append(problems, err.Error())
+			}
+		}
+	}
+	unfixed := 0
+	for _, f := range res.findings {
+		if len(f.fix) == 0 {
+			unfixed++
+			fmt.Fprintf(stderr, "%s (no automatic fix)\n", f)
+		}
+	}
+	for _, p := range problems {
+		fmt.Fprintf(stderr, "keepalivefix: %s\n", p)
+	}
+	switch {
+	case len(res.loadErrors) > 0 || len(problems) > 0:
+		return exitLoad
+	case write && unfixed > 0:
+		return exitFindings
+	}
+	return code
 }

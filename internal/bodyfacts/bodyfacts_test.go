@@ -5,7 +5,7 @@ import (
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
-	"github.com/keepalivefix/keepalivefix/analyzer/internal/bodyfacts"
+	"github.com/keepalivefix/keepalivefix/internal/bodyfacts"
 )
 
 func TestFacts(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"go/types"
 	"testing"
 
-	"github.com/keepalivefix/keepalivefix/analyzer/internal/knowledge"
+	"github.com/keepalivefix/keepalivefix/internal/knowledge"
 )
 
 func lookup(t *testing.T, pkg *types.Package, typ, name string) *types.Func {

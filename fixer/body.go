@@ -1,0 +1,315 @@
+package fixer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/astutil"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/keepalivefix/keepalivefix/internal/knowledge"
+)
+
+// planDrainBody replaces body.Close() with drainAndClose(body), where body
+// is a response's Body; the helper returns Close's error, so the call fits
+// wherever the Close did (defer, return, if err := ...).
+func (pl *Planner) planDrainBody(f *Fix) error {
+	var close *ast.CallExpr
+	ast.Inspect(f.node, func(n ast.Node) bool {
+		if close != nil {
+			return false
+		}
+		if call, ok := n.(*ast.CallExpr); ok && pl.isBodyClose(call) {
+			close = call
+		}
+		_, lit := n.(*ast.FuncLit)
+		return !lit || n == f.node
+	})
+	if close == nil {
+		return errorf("no Close of a response body")
+	}
+	body := ast.Unparen(close.Fun).(*ast.SelectorExpr).X
+	f.needs |= needDrainHelper
+	f.raw = append(f.raw, rawEdit{file: f.file, start: f.file.off(close.Pos()), end: f.file.off(close.End()),
+		text: pl.drain + "(" + f.file.text(body) + ")"})
+	f.Message = "Drain the body (at most 64 KiB) before closing it"
+	return nil
+}
+
+// isBodyClose reports whether call is resp.Body.Close() for a response resp.
+func (pl *Planner) isBodyClose(call *ast.CallExpr) bool {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Close" || len(call.Args) != 0 {
+		return false
+	}
+	body, ok := ast.Unparen(sel.X).(*ast.SelectorExpr)
+	return ok && body.Sel.Name == "Body" && knowledge.IsResponse(pl.pass.TypesInfo.TypeOf(body.X))
+}
+
+// planCloseBody closes the body of the response returned by the flagged
+// call. It recognises one shape,
+//
+//	resp, err := send(...)
+//	if err != nil {
+//		... // leaves
+//	}
+//
+// and inserts defer drainAndClose(resp.Body) after the check, or, when the
+// call is directly in a loop's body, drainAndClose(resp.Body) at the end of
+// the iteration. A later defer resp.Body.Close() in the same block moves up.
+func (pl *Planner) planCloseBody(f *Fix) error {
+	sf := f.file
+	info := pl.pass.TypesInfo
+	path, _ := astutil.PathEnclosingInterval(sf.ast, f.node.Pos(), f.node.End())
+	assign, ok := parentOf(path, f.node).(*ast.AssignStmt)
+	if !ok || len(assign.Rhs) != 1 || assign.Rhs[0] != f.node {
+		return errorf("response not assigned")
+	}
+	resp, ok := assign.Lhs[0].(*ast.Ident)
+	if !ok || resp.Name == "_" || !knowledge.IsResponse(info.TypeOf(resp)) {
+		return errorf("response not in a variable")
+	}
+	obj := info.ObjectOf(resp)
+	var list []ast.Stmt
+	block := parentOf(path, assign)
+	switch b := block.(type) {
+	case *ast.BlockStmt:
+		list = b.List
+	case *ast.CaseClause:
+		list = b.Body
+	case *ast.CommClause:
+		list = b.Body
+	default:
+		return errorf("call not in a block")
+	}
+	idx := -1
+	for i, s := range list {
+		if s == assign {
+			idx = i
+		}
+	}
+	anchor := ast.Stmt(assign)
+	if len(assign.Lhs) == 2 {
+		errID, ok := assign.Lhs[1].(*ast.Ident)
+		if !ok || idx+1 >= len(list) || !pl.leavesOnError(list[idx+1], info.ObjectOf(errID)) {
+			return errorf("no error check that leaves")
+		}
+		anchor = list[idx+1]
+	}
+	fn := enclosingFunc(path)
+	if fn == nil {
+		return errorf("not in a function")
+	}
+	var body *ast.BlockStmt
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		body = fn.Body
+	case *ast.FuncLit:
+		body = fn.Body
+	}
+	move, ok := pl.closesAndEscapes(body, obj, assign, list[idx+1:])
+	if !ok {
+		return errorf("the response is closed or handed over elsewhere")
+	}
+	f.needs |= needDrainHelper
+	call := pl.drain + "(" + resp.Name + ".Body)"
+	indent := sf.indentOf(anchor.Pos())
+	if loop := loopOf(path, block); loop != nil {
+		if loop != block || assign.Tok != token.DEFINE || move != nil || branchesAfter(list[idx+1:]) {
+			return errorf("loop shape not rewritten")
+		}
+		// Close at the end of the iteration: defer would keep every
+		// body open until the function returns.
+		at := sf.lineStart(sf.off(loop.(*ast.BlockStmt).Rbrace))
+		f.raw = append(f.raw, rawEdit{file: sf, start: at, end: at, text: indent + call + "\n"})
+	} else if enclosingLoop(path, fn) {
+		return errorf("in a nested block of a loop")
+	} else {
+		at := sf.off(anchor.End())
+		f.raw = append(f.raw, rawEdit{file: sf, start: at, end: at, text: "\n" + indent + "defer " + call})
+	}
+	if move != nil {
+		f.raw = append(f.raw, pl.removeStmt(sf, move))
+	}
+	f.Message = "Close the body (after draining at most 64 KiB) right after the error check"
+	return nil
+}
+
+// leavesOnError reports whether s is `if err != nil { ...; leave }` with no
+// else, where leaving is return, a branch, panic or a call that never
+// returns.
+func (pl *Planner) leavesOnError(s ast.Stmt, errObj types.Object) bool {
+	ifs, ok := s.(*ast.IfStmt)
+	if !ok || ifs.Init != nil || ifs.Else != nil || len(ifs.Body.List) == 0 {
+		return false
+	}
+	cond, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !ok || cond.Op != token.NEQ {
+		return false
+	}
+	id, ok := ast.Unparen(cond.X).(*ast.Ident)
+	if !ok || pl.pass.TypesInfo.ObjectOf(id) != errObj || !pl.pass.TypesInfo.Types[cond.Y].IsNil() {
+		return false
+	}
+	switch last := ifs.Body.List[len(ifs.Body.List)-1].(type) {
+	case *ast.ReturnStmt, *ast.BranchStmt:
+		return true
+	case *ast.ExprStmt:
+		if call, ok := last.X.(*ast.CallExpr); ok {
+			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok && id.Name == "panic" {
+				return true
+			}
+			if fn, ok := typeutil.Callee(pl.pass.TypesInfo, call).(*types.Func); ok && knowledge.NoReturn(fn) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// closesAndEscapes checks every use of the response in body. The fix is
+// safe only when the response is used through its fields and its Body is
+// only read or closed: a response that is returned, stored or handed to
+// an unknown function may be closed by its new owner, or still be in use
+// when the inserted defer runs. A single defer resp.Body.Close() among the
+// statements after the check is returned to be moved up.
+func (pl *Planner) closesAndEscapes(body *ast.BlockStmt, obj types.Object, assign *ast.AssignStmt, after []ast.Stmt) (move ast.Stmt, ok bool) {
+	info := pl.pass.TypesInfo
+	closes := 0
+	ok = true
+	var stack []ast.Node
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		id, isID := n.(*ast.Ident)
+		if !isID || info.Uses[id] != obj {
+			return true
+		}
+		for _, outer := range stack[:len(stack)-1] {
+			if _, lit := outer.(*ast.FuncLit); lit {
+				ok = false // a closure may outlive the inserted defer
+			}
+		}
+		parent := stack[len(stack)-2]
+		sel, isSel := parent.(*ast.SelectorExpr)
+		switch {
+		case parent == assign && id == assign.Lhs[0]:
+			// the assignment being fixed
+		case isSel && sel.X == id && sel.Sel.Name != "Body":
+			// resp.StatusCode, resp.Header...: fine
+		case isSel && sel.X == id && len(stack) >= 3:
+			switch use := stack[len(stack)-3].(type) {
+			case *ast.SelectorExpr: // resp.Body.Close / resp.Body.Read
+				if use.Sel.Name == "Close" {
+					closes++
+					if len(stack) < 5 {
+						break
+					}
+					if d, isDefer := stack[len(stack)-5].(*ast.DeferStmt); isDefer {
+						for _, s := range after {
+							if s == d {
+								move = d
+							}
+						}
+					}
+				} else if use.Sel.Name != "Read" {
+					ok = false
+				}
+			case *ast.CallExpr:
+				if !pl.readsOnly(use, sel) {
+					ok = false
+				}
+			default:
+				ok = false
+			}
+		default:
+			ok = false
+		}
+		return true
+	})
+	if closes > 1 || (closes == 1 && move == nil) {
+		return nil, false
+	}
+	return move, ok
+}
+
+// readsOnly reports whether call only reads the body passed as arg:
+// io.ReadAll, json.NewDecoder and the like, by the standard library's table
+// or by the callee's fact.
+func (pl *Planner) readsOnly(call *ast.CallExpr, arg ast.Expr) bool {
+	fn, _ := typeutil.Callee(pl.pass.TypesInfo, call).(*types.Func)
+	if fn == nil {
+		return false
+	}
+	for i, a := range call.Args {
+		if a != arg {
+			continue
+		}
+		use, known := knowledge.StdUse(fn, i)
+		if !known && pl.facts != nil {
+			use, known = pl.facts.ArgUse(fn, i)
+		}
+		return known && use&(knowledge.Retains|knowledge.Closes) == 0
+	}
+	return false
+}
+
+func enclosingFunc(path []ast.Node) ast.Node {
+	for _, n := range path {
+		switch n.(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return n
+		}
+	}
+	return nil
+}
+
+// loopOf returns the body of the innermost loop around block, if block is
+// that body or sits in it, within the enclosing function.
+func loopOf(path []ast.Node, block ast.Node) ast.Node {
+	for _, n := range path {
+		switch n := n.(type) {
+		case *ast.ForStmt:
+			return n.Body
+		case *ast.RangeStmt:
+			return n.Body
+		case *ast.FuncDecl, *ast.FuncLit:
+			return nil
+		}
+	}
+	return nil
+}
+
+func enclosingLoop(path []ast.Node, fn ast.Node) bool {
+	for _, n := range path {
+		if n == fn {
+			return false
+		}
+		switch n.(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			return true
+		}
+	}
+	return false
+}
+
+// branchesAfter reports whether stmts may leave the iteration early.
+func branchesAfter(stmts []ast.Stmt) bool {
+	found := false
+	for _, s := range stmts {
+		ast.Inspect(s, func(n ast.Node) bool {
+			switch n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ReturnStmt, *ast.BranchStmt:
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
+}

@@ -1,0 +1,184 @@
+package fixer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+
+	"github.com/keepalivefix/keepalivefix/internal/knowledge"
+)
+
+// free reports whether name can be declared at package level and used at
+// every position in uses: nothing in the package or in any file's imports
+// has the name, nothing at a use site shadows it, and no other fix of this
+// run has claimed it.
+func (pl *Planner) free(name string, uses []token.Pos, claimed map[string]bool) bool {
+	if claimed[name] || pl.pass.Pkg.Scope().Lookup(name) != nil || types.Universe.Lookup(name) != nil {
+		return false
+	}
+	for _, f := range pl.pass.Files {
+		for _, spec := range f.Imports {
+			if importName(spec) == name {
+				return false
+			}
+		}
+	}
+	for _, pos := range uses {
+		if _, obj := pl.scopeAt(pos).LookupParent(name, pos); obj != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// pick returns the first free name among base, base2, base3, ...
+func (pl *Planner) pick(base string, uses []token.Pos, claimed map[string]bool) string {
+	for i := 1; ; i++ {
+		name := base
+		if i > 1 {
+			name += strconv.Itoa(i)
+		}
+		if pl.free(name, uses, claimed) {
+			claimed[name] = true
+			return name
+		}
+	}
+}
+
+// importName returns the name a spec binds in its file.
+func importName(spec *ast.ImportSpec) string {
+	if spec.Name != nil {
+		return spec.Name.Name
+	}
+	p, _ := strconv.Unquote(spec.Path.Value)
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		p = p[i+1:]
+	}
+	return p
+}
+
+// chooseNames settles the shared client and drain helper names before any
+// edit is written, since every fix refers to them.
+func (pl *Planner) chooseNames() {
+	claimed := make(map[string]bool)
+	var clientUses, drainUses []token.Pos
+	testOnly := true
+	for _, f := range pl.fixes {
+		if f.dropped {
+			continue
+		}
+		switch f.kind {
+		case kindSharedClient:
+			clientUses = append(clientUses, f.node.Pos())
+		case kindCloseBody, kindDrainBody:
+			drainUses = append(drainUses, f.node.Pos())
+			testOnly = testOnly && f.file.test
+		}
+	}
+	if len(clientUses) > 0 && pl.opts.Client == "" {
+		pl.client = pl.existingClient(clientUses)
+		if pl.client == "" {
+			pl.client = pl.pick("httpClient", clientUses, claimed)
+			pl.declareClient = true
+		}
+	}
+	if len(drainUses) > 0 {
+		base := "drainAndClose"
+		if testOnly {
+			// Declared in a test file, the helper is invisible to the
+			// package without its tests; a distinct name keeps a later
+			// non-test helper from colliding with it.
+			base = "testDrainAndClose"
+		}
+		pl.drain = pl.existingHelper(base, drainUses, testOnly)
+		if pl.drain == "" && testOnly {
+			pl.drain = pl.existingHelper("drainAndClose", drainUses, false)
+		}
+		if pl.drain == "" {
+			pl.drain = pl.pick(base, drainUses, claimed)
+			pl.declareDrain = true
+		}
+	}
+	pl.claimed = claimed
+}
+
+// existingClient returns the package-level client the package already
+// shares, if there is exactly one visible from every use.
+func (pl *Planner) existingClient(uses []token.Pos) string {
+	var found []string
+	scope := pl.pass.Pkg.Scope()
+	for _, name := range scope.Names() {
+		v, ok := scope.Lookup(name).(*types.Var)
+		if !ok || !(knowledge.IsClient(v.Type()) || knowledge.IsPointerTo(v.Type(), knowledge.NetHTTP, "Client")) {
+			continue
+		}
+		if strings.HasSuffix(pl.pass.Fset.Position(v.Pos()).Filename, "_test.go") {
+			continue
+		}
+		usable := true
+		for _, pos := range uses {
+			if _, obj := pl.scopeAt(pos).LookupParent(name, pos); obj != v {
+				usable = false
+			}
+		}
+		if usable {
+			found = append(found, name)
+		}
+	}
+	if len(found) == 1 {
+		return found[0]
+	}
+	for _, name := range found {
+		if name == "httpClient" {
+			return name // declared by an earlier run
+		}
+	}
+	if len(found) > 1 {
+		pl.clientReason = "the package has several package-level clients (" + strings.Join(found, ", ") + "): name the one to use with -client"
+	}
+	return ""
+}
+
+// existingHelper returns name if the package already declares it as a
+// drain helper of the expected signature visible from every use.
+func (pl *Planner) existingHelper(name string, uses []token.Pos, allowTest bool) string {
+	fn, ok := pl.pass.Pkg.Scope().Lookup(name).(*types.Func)
+	if !ok {
+		return ""
+	}
+	if !allowTest && strings.HasSuffix(pl.pass.Fset.Position(fn.Pos()).Filename, "_test.go") {
+		return ""
+	}
+	sig := fn.Type().(*types.Signature)
+	if sig.Params().Len() != 1 || sig.Results().Len() != 1 || !takesBody(sig.Params().At(0).Type()) {
+		return ""
+	}
+	for _, pos := range uses {
+		if _, obj := pl.scopeAt(pos).LookupParent(name, pos); obj != fn {
+			return ""
+		}
+	}
+	return name
+}
+
+// takesBody reports whether t is an interface that a response body
+// satisfies and that can close it: io.ReadCloser or io.Closer.
+func takesBody(t types.Type) bool {
+	iface, ok := t.Underlying().(*types.Interface)
+	if !ok {
+		return false
+	}
+	closes := false
+	for i := 0; i < iface.NumMethods(); i++ {
+		switch iface.Method(i).Name() {
+		case "Close":
+			closes = true
+		case "Read":
+		default:
+			return false
+		}
+	}
+	return closes
+}

@@ -1,0 +1,261 @@
+package fixer
+
+import (
+	"bytes"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"sort"
+)
+
+// finish applies every surviving fix to the package at once, formats and
+// type-checks the result, and gives each fix the hunks of the result that
+// its edits produced. A file whose result would not parse, format or
+// type-check loses its fixes, and the rest is tried again.
+//
+// Because all fixes come from one combined result, the hunks never
+// overlap, and two fixes that touch the same lines carry the same hunk:
+// every driver (this command, go fix, golangci-lint) merges identical
+// edits, so applying all fixes gives the same file whichever applies them.
+func (pl *Planner) finish() {
+	for attempt := 0; attempt < 4; attempt++ {
+		results, bad := pl.combine()
+		if bad == nil {
+			bad = pl.typeCheck(results)
+		}
+		if bad == nil {
+			pl.assignHunks(results)
+			return
+		}
+		for _, f := range pl.fixes {
+			for _, e := range f.raw {
+				if e.file == bad {
+					f.dropped = true
+				}
+			}
+		}
+	}
+	for _, f := range pl.fixes {
+		f.dropped = true
+	}
+}
+
+// combine applies the raw edits of the surviving fixes file by file. It
+// returns the new text of each changed file, or the first file whose
+// result does not parse. Fixes whose edits overlap another's are dropped.
+func (pl *Planner) combine() (map[*srcFile][]byte, *srcFile) {
+	byFile := make(map[*srcFile][]rawEdit)
+	for _, f := range pl.fixes {
+		if f.dropped || len(f.raw) == 0 {
+			continue
+		}
+		if conflicts(byFile, f.raw) {
+			f.dropped = true
+			continue
+		}
+		for _, e := range f.raw {
+			byFile[e.file] = appendUnique(byFile[e.file], e)
+		}
+	}
+	results := make(map[*srcFile][]byte)
+	for _, sf := range pl.sortedFiles() {
+		edits, ok := byFile[sf]
+		if !ok {
+			continue
+		}
+		sort.SliceStable(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+		var out bytes.Buffer
+		last := 0
+		for _, e := range edits {
+			out.Write(sf.src[last:e.start])
+			out.WriteString(e.text)
+			last = e.end
+		}
+		out.Write(sf.src[last:])
+		text := out.Bytes()
+		if sf.gofmtClean() {
+			formatted, err := format.Source(text)
+			if err != nil {
+				return nil, sf
+			}
+			text = formatted
+		} else if _, err := parser.ParseFile(token.NewFileSet(), sf.name, text, parser.SkipObjectResolution); err != nil {
+			return nil, sf
+		}
+		results[sf] = text
+	}
+	return results, nil
+}
+
+// conflicts reports whether any of edits overlaps, without being
+// identical to, an edit already planned for its file.
+func conflicts(byFile map[*srcFile][]rawEdit, edits []rawEdit) bool {
+	for _, e := range edits {
+		for _, o := range byFile[e.file] {
+			if o == e {
+				continue
+			}
+			if e.start < o.end && o.start < e.end {
+				return true
+			}
+			if e.start == e.end && o.start == o.end && e.start == o.start {
+				continue // two insertions at one place: both, in order
+			}
+			if (e.start == e.end && o.start < e.start && e.start < o.end) || (o.start == o.end && e.start < o.start && o.start < e.end) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func appendUnique(edits []rawEdit, e rawEdit) []rawEdit {
+	for _, o := range edits {
+		if o == e {
+			return edits
+		}
+	}
+	return append(edits, e)
+}
+
+// typeCheck type-checks the package with its changed files and returns the
+// first file with an error, or nil. Imports resolve to the packages the
+// original already depends on, directly or not; the fixes only add imports
+// of packages net/http itself imports.
+func (pl *Planner) typeCheck(results map[*srcFile][]byte) *srcFile {
+	if len(results) == 0 {
+		return nil
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	names := make(map[string]*srcFile)
+	for _, f := range pl.pass.Files {
+		sf := pl.fileOf(f.FileStart)
+		text := sf.src
+		if r, ok := results[sf]; ok {
+			text = r
+		}
+		if text == nil {
+			return nil // a file we cannot read back: trust the edits
+		}
+		parsed, err := parser.ParseFile(fset, sf.name, text, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			return sf
+		}
+		names[sf.name] = sf
+		files = append(files, parsed)
+	}
+	deps := make(map[string]*types.Package)
+	var walk func(*types.Package)
+	walk = func(p *types.Package) {
+		for _, imp := range p.Imports() {
+			if deps[imp.Path()] == nil {
+				deps[imp.Path()] = imp
+				walk(imp)
+			}
+		}
+	}
+	walk(pl.pass.Pkg)
+	var first error
+	conf := types.Config{
+		GoVersion:   pl.pass.Pkg.GoVersion(),
+		Sizes:       pl.pass.TypesSizes,
+		FakeImportC: true,
+		Importer:    importerFunc(func(path string) (*types.Package, error) { return deps[path], nil }),
+		Error: func(err error) {
+			if first == nil {
+				first = err
+			}
+		},
+	}
+	_, _ = conf.Check(pl.pass.Pkg.Path(), fset, files, nil)
+	if first == nil {
+		return nil
+	}
+	if te, ok := first.(types.Error); ok {
+		if sf := names[te.Fset.Position(te.Pos).Filename]; sf != nil {
+			return sf
+		}
+	}
+	// An error outside the changed files: blame the first changed one.
+	return pl.sortedFiles()[0]
+}
+
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) {
+	p, err := f(path)
+	if p == nil && err == nil {
+		err = errorf("package %s not among the package's dependencies", path)
+	}
+	return p, err
+}
+
+// assignHunks gives each fix the hunks of the combined result that hold
+// its edits.
+func (pl *Planner) assignHunks(results map[*srcFile][]byte) {
+	for sf, text := range results {
+		for _, h := range Diff(sf.src, text) {
+			var owners []*Fix
+			for _, f := range pl.fixes {
+				if f.dropped {
+					continue
+				}
+				for _, e := range f.raw {
+					if e.file == sf && e.start <= h.End && h.Start-1 <= e.end {
+						owners = append(owners, f)
+						break
+					}
+				}
+			}
+			if len(owners) == 0 {
+				owners = pl.nearest(sf, h)
+			}
+			for _, f := range owners {
+				f.Edits = append(f.Edits, editOf(sf, h))
+			}
+		}
+	}
+	for _, f := range pl.fixes {
+		if f.dropped {
+			f.Edits = nil
+			continue
+		}
+		sort.Slice(f.Edits, func(i, j int) bool { return f.Edits[i].Pos < f.Edits[j].Pos })
+	}
+}
+
+// nearest returns the surviving fix with an edit in sf closest to h; a
+// hunk gofmt produced next to an edit (a realigned neighbour) belongs to
+// it.
+func (pl *Planner) nearest(sf *srcFile, h Hunk) []*Fix {
+	var best *Fix
+	bestDist := -1
+	for _, f := range pl.fixes {
+		if f.dropped {
+			continue
+		}
+		for _, e := range f.raw {
+			if e.file != sf {
+				continue
+			}
+			d := abs(e.start - h.Start)
+			if bestDist < 0 || d < bestDist {
+				best, bestDist = f, d
+			}
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return []*Fix{best}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
