@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"go/ast"
 	"go/format"
+	"go/importer"
 	"go/parser"
 	"go/token"
 	"go/types"
 	"sort"
+	"sync"
 )
 
 // finish applies every surviving fix to the package at once, formats and
@@ -163,7 +165,18 @@ func (pl *Planner) typeCheck(results map[*srcFile][]byte) *srcFile {
 		GoVersion:   pl.pass.Pkg.GoVersion(),
 		Sizes:       pl.pass.TypesSizes,
 		FakeImportC: true,
-		Importer:    importerFunc(func(path string) (*types.Package, error) { return deps[path], nil }),
+		Importer: importerFunc(func(path string) (*types.Package, error) {
+			if p := deps[path]; p != nil && p.Complete() && p.Name() != "" {
+				return p, nil
+			}
+			// A driver that loads from export data (go vet, go fix)
+			// knows only what the export data mentions of packages
+			// imported indirectly; the standard library's own export
+			// data fills the gap.
+			fallbackMu.Lock()
+			defer fallbackMu.Unlock()
+			return fallbackImporter.Import(path)
+		}),
 		Error: func(err error) {
 			if first == nil {
 				first = err
@@ -182,6 +195,11 @@ func (pl *Planner) typeCheck(results map[*srcFile][]byte) *srcFile {
 	// An error outside the changed files: blame the first changed one.
 	return pl.sortedFiles()[0]
 }
+
+var (
+	fallbackMu       sync.Mutex
+	fallbackImporter = importer.Default()
+)
 
 type importerFunc func(path string) (*types.Package, error)
 
