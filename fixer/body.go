@@ -89,13 +89,13 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 			idx = i
 		}
 	}
-	anchor := ast.Stmt(assign)
+	anchor, rest := ast.Stmt(assign), list[idx+1:]
 	if len(assign.Lhs) == 2 {
 		errID, ok := assign.Lhs[1].(*ast.Ident)
 		if !ok || idx+1 >= len(list) || !pl.leavesOnError(list[idx+1], info.ObjectOf(errID)) {
 			return errorf("no error check that leaves")
 		}
-		anchor = list[idx+1]
+		anchor, rest = list[idx+1], list[idx+2:]
 	}
 	fn := enclosingFunc(path)
 	if fn == nil {
@@ -116,7 +116,7 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 	call := pl.drain + "(" + resp.Name + ".Body)"
 	indent := sf.indentOf(anchor.Pos())
 	if loop := loopOf(path, block); loop != nil {
-		if loop != block || assign.Tok != token.DEFINE || move != nil || branchesAfter(list[idx+1:]) {
+		if loop != block || assign.Tok != token.DEFINE || move != nil || branchesAfter(rest) {
 			return errorf("loop shape not rewritten")
 		}
 		// Close at the end of the iteration: defer would keep every
@@ -131,6 +131,7 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 	}
 	if move != nil {
 		f.raw = append(f.raw, pl.removeStmt(sf, move))
+		f.moved = move
 	}
 	f.Message = "Close the body (after draining at most 64 KiB) right after the error check"
 	return nil

@@ -74,7 +74,8 @@ type Fix struct {
 	dropped  bool
 	hoistFor *ast.FuncDecl
 	hoisted  ast.Expr
-	hoistAs  string // "Transport" or "Client"
+	hoistAs  string   // "Transport" or "Client"
+	moved    ast.Stmt // a defer Close that a KA1004 fix moves up
 }
 
 // SuggestedFixes returns the fix in the form analysis.Diagnostic carries:
@@ -187,8 +188,10 @@ func (pl *Planner) Resolve() {
 			}
 		}
 	}
+	pl.followMoves()
 	pl.planHoistDecls()
 	pl.planSharedDecls()
+	pl.planImports()
 	pl.finish()
 }
 
@@ -263,4 +266,21 @@ func lowerFirst(s string) string {
 
 func editOf(sf *srcFile, h Hunk) analysis.TextEdit {
 	return analysis.TextEdit{Pos: sf.tf.Pos(h.Start), End: sf.tf.Pos(h.End), NewText: []byte(h.New)}
+}
+
+// followMoves gives a drain fix on a deferred Close that a close fix moves
+// up the close fix's own edits: moving it with a drain resolves both, and
+// two different edits of one statement would conflict.
+func (pl *Planner) followMoves() {
+	for _, mv := range pl.fixes {
+		if mv.dropped || mv.moved == nil {
+			continue
+		}
+		for _, f := range pl.fixes {
+			if f.kind == kindDrainBody && !f.dropped && mv.moved.Pos() <= f.node.Pos() && f.node.End() <= mv.moved.End() {
+				f.raw = append([]rawEdit(nil), mv.raw...)
+				f.needs = mv.needs
+			}
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"go/types"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -173,6 +174,9 @@ func (pl *Planner) typeCheck(results map[*srcFile][]byte) *srcFile {
 			// knows only what the export data mentions of packages
 			// imported indirectly; the standard library's own export
 			// data fills the gap.
+			if p := pl.namedClientPackage(path, deps["net/http"]); p != nil {
+				return p, nil
+			}
 			fallbackMu.Lock()
 			defer fallbackMu.Unlock()
 			return fallbackImporter.Import(path)
@@ -276,4 +280,22 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// namedClientPackage stands in for the package of the -client option when
+// the package being fixed does not import it yet: it declares just the
+// named variable as a *http.Client, which is what the option promises.
+func (pl *Planner) namedClientPackage(path string, nethttp *types.Package) *types.Package {
+	cpath, name := splitClient(pl.opts.Client)
+	if cpath != path || nethttp == nil {
+		return nil
+	}
+	client, ok := nethttp.Scope().Lookup("Client").(*types.TypeName)
+	if !ok {
+		return nil
+	}
+	pkg := types.NewPackage(path, path[strings.LastIndexByte(path, '/')+1:])
+	pkg.Scope().Insert(types.NewVar(token.NoPos, pkg, name, types.NewPointer(client.Type())))
+	pkg.MarkComplete()
+	return pkg
 }

@@ -1,0 +1,13 @@
+package threefiles
+
+import "net/http"
+
+// A gets u.
+func A(u string) (int, error) {
+	resp, err := http.Get(u) // want `http.Get sends`
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close() // want `closed unread`
+	return resp.StatusCode, nil
+}
