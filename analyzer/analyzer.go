@@ -31,6 +31,10 @@ type Options struct {
 	// with a chunked one it does not.
 	StrictDrain bool
 
+	// ReportUnusedIgnores reports //keepalive:ignore directives that
+	// silence nothing.
+	ReportUnusedIgnores bool
+
 	// Client names the shared client fixes send through, as
 	// "importpath.Name"; empty uses the package's own or declares one.
 	Client string
@@ -98,6 +102,7 @@ func newAnalyzer(opts *Options) *analysis.Analyzer {
 	}
 	a.Flags.Var(checksFlag{opts}, "checks", "comma-separated check IDs or names to run; -ID disables one (default all)")
 	a.Flags.BoolVar(&opts.StrictDrain, "strict-drain", opts.StrictDrain, "also report bodies read by a decoder or scanner that may stop before EOF")
+	a.Flags.BoolVar(&opts.ReportUnusedIgnores, "unused-ignores", opts.ReportUnusedIgnores, "report //keepalive:ignore directives that silence nothing")
 	a.Flags.StringVar(&opts.Client, "client", opts.Client, "shared client for fixes to send through, as importpath.Name (default: the package's own, or a new one)")
 	a.Flags.IntVar(&opts.MaxIdleConnsPerHost, "max-idle-per-host", opts.MaxIdleConnsPerHost, "idle connections per host of a client the fix declares")
 	a.Flags.DurationVar(&opts.ResponseHeaderTimeout, "header-timeout", opts.ResponseHeaderTimeout, "ResponseHeaderTimeout of a client the fix declares (0: none)")
@@ -164,6 +169,9 @@ type pass struct {
 	generated map[*token.File]bool
 	planner   *fixer.Planner
 	pending   []pendingDiag
+
+	ignores    map[*token.File]map[int][]*directive
+	allIgnores []*directive
 }
 
 // pendingDiag is a diagnostic waiting for its fix, which is resolved with
@@ -198,13 +206,16 @@ func run(ap *analysis.Pass, opts *Options) (any, error) {
 		enabled:   enabled,
 		inspect:   ap.ResultOf[inspect.Analyzer].(*inspector.Inspector),
 		generated: make(map[*token.File]bool),
+		ignores:   make(map[*token.File]map[int][]*directive),
 	}
 	facts, _ := ap.ResultOf[bodyfacts.Analyzer].(*bodyfacts.Result)
 	p.planner = fixer.NewPlanner(ap, opts.fixOptions(), facts)
 	for _, f := range ap.Files {
+		tf := ap.Fset.File(f.FileStart)
 		if ast.IsGenerated(f) {
-			p.generated[ap.Fset.File(f.FileStart)] = true
+			p.generated[tf] = true
 		}
+		p.directives(tf)
 	}
 	for _, c := range Checks {
 		if enabled[c] && runners[c] != nil {
@@ -222,6 +233,9 @@ func run(ap *analysis.Pass, opts *Options) (any, error) {
 		}
 		p.Report(d.diag)
 	}
+	if opts.ReportUnusedIgnores {
+		p.reportUnusedIgnores()
+	}
 	return nil, nil
 }
 
@@ -234,7 +248,7 @@ func (p *pass) report(c *Check, rng analysis.Range, format string, args ...any) 
 // reportFix is report with a fix, planned by plan only when the
 // diagnostic is reported.
 func (p *pass) reportFix(c *Check, rng analysis.Range, plan func(*fixer.Planner) *fixer.Fix, format string, args ...any) {
-	if !p.enabled[c] || p.generated[p.Fset.File(rng.Pos())] {
+	if !p.enabled[c] || p.generated[p.Fset.File(rng.Pos())] || p.ignored(c, rng.Pos()) {
 		return
 	}
 	d := analysis.Diagnostic{

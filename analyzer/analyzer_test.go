@@ -66,3 +66,7 @@ func TestChecksDocumented(t *testing.T) {
 		seen[c.ID], seen[c.Name] = true, true
 	}
 }
+
+func TestIgnoreDirectives(t *testing.T) {
+	runChecks(t, analyzer.Options{Checks: "all", ReportUnusedIgnores: true}, "ignore")
+}

@@ -61,6 +61,16 @@ if resp.StatusCode != http.StatusOK {
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	return fmt.Errorf("status %s", resp.Status)
 }`,
+	Fix: `
+In the shape resp, err := send(...) followed by if err != nil { ...; return },
+defer drainAndClose(resp.Body) is inserted after the check (a later
+defer resp.Body.Close() in the same block moves up to it); when the call is
+directly in a loop body, drainAndClose(resp.Body) goes at the end of the
+iteration instead. drainAndClose is one small helper per package: it reads at
+most 64 KiB of what is left and closes the body. Other shapes (responses
+returned, stored or handed to other functions, retry loops with continue) are
+reported without a fix.
+`,
 }
 
 // BodyNotDrained is KA1005.
@@ -111,6 +121,12 @@ if resp.StatusCode != http.StatusOK {
 	return fmt.Errorf("status %s", resp.Status)
 }
 return json.NewDecoder(resp.Body).Decode(&v)`,
+	Fix: `
+The Close becomes drainAndClose(resp.Body), in place: deferred, returned or
+checked as the Close was (the helper returns Close's error). drainAndClose is
+one small helper per package that reads at most 64 KiB of what is left of the
+body, as net/http bounds its own drains, and then closes it.
+`,
 	Options: `-strict-drain: also report bodies read only by a json.Decoder, xml.Decoder,
 bufio.Scanner or similar reader that may stop before EOF.`,
 }

@@ -15,6 +15,7 @@ type Check struct {
 	Bad     string // Go code that the check reports
 	Good    string // the same code written so that connections are reused
 	Options string // flags that change the check's behaviour, if any
+	Fix     string // what the automatic fix does
 }
 
 // DocsBase is where the per-check documentation pages live.
@@ -30,6 +31,9 @@ func (c *Check) Explain() string {
 	b.WriteString(strings.TrimSpace(c.Why) + "\n\nBad:\n\n")
 	b.WriteString(indent(c.Bad) + "\nGood:\n\n")
 	b.WriteString(indent(c.Good))
+	if c.Fix != "" {
+		b.WriteString("\nFix (keepalivefix -w):\n\n" + strings.TrimSpace(c.Fix) + "\n")
+	}
 	if c.Options != "" {
 		b.WriteString("\nOptions:\n\n" + strings.TrimSpace(c.Options) + "\n")
 	}

@@ -52,6 +52,16 @@ func (s *Store) Fetch(id string) (*Item, error) {
 	resp, err := httpClient.Get(s.base + "/items/" + id)
 	...
 }`,
+	Fix: `
+http.Get(u) becomes httpClient.Get(u), and http.DefaultClient.Do(req)
+becomes httpClient.Do(req). httpClient is the package's existing package-level
+*http.Client if it has exactly one, the client named with -client, or else one
+declaration added to the package: a client whose Transport clones
+http.DefaultTransport (keeping its proxy, dial and TLS timeouts and HTTP/2) with
+MaxIdleConnsPerHost raised to 64 (-max-idle-per-host) and a 30 s
+ResponseHeaderTimeout (-header-timeout). Client.Timeout stays unset unless
+-timeout is given, since it also cuts off long body reads.
+`,
 }
 
 func runDefaultClient(p *pass) {

@@ -45,6 +45,12 @@ tr := &http.Transport{
 	IdleConnTimeout:     90 * time.Second,
 }
 // and leave req.Close and the Connection header alone`,
+	Fix: `
+The setting is deleted: the DisableKeepAlives: true or negative
+MaxIdleConnsPerHost field or assignment, the req.Close = true assignment, the
+Header.Set("Connection", "close") call, the per-request CloseIdleConnections()
+call. Comments around it stay.
+`,
 }
 
 func runKeepAliveDisabled(p *pass) {

@@ -15,9 +15,15 @@ func (c *Check) Markdown() string {
 	fmt.Fprintf(&b, "## Why\n\n%s\n\n", strings.TrimSpace(c.Why))
 	fmt.Fprintf(&b, "## Bad\n\n```go\n%s\n```\n\n", strings.Trim(c.Bad, "\n"))
 	fmt.Fprintf(&b, "## Good\n\n```go\n%s\n```\n\n", strings.Trim(c.Good, "\n"))
+	if c.Fix != "" {
+		fmt.Fprintf(&b, "## Fix\n\n`keepalivefix -w` (and `go fix`, `golangci-lint --fix`) applies it. %s\n\n", strings.TrimSpace(c.Fix))
+	}
 	if c.Options != "" {
 		fmt.Fprintf(&b, "## Options\n\n%s\n\n", strings.TrimSpace(c.Options))
 	}
+	fmt.Fprintf(&b, "## Suppressing\n\nOn the flagged line or the line above it, with the reason:\n\n")
+	fmt.Fprintf(&b, "```go\n%s %s the body is closed by the caller\n```\n\n", IgnoreDirective, c.ID)
+	fmt.Fprintf(&b, "Under golangci-lint, `//nolint:keepalive` works too. `-unused-ignores` reports directives that no longer silence anything.\n\n")
 	fmt.Fprintf(&b, "## Running only this check, or all but it\n\n")
 	fmt.Fprintf(&b, "```\nkeepalivefix -checks=%s ./...\nkeepalivefix -checks=-%s ./...\n```\n", c.ID, c.ID)
 	return b.String()

@@ -71,6 +71,15 @@ func fetch(ctx context.Context, url string) (*http.Response, error) {
 	}
 	return client.Do(req)
 }`,
+	Fix: `
+A &http.Transport{...} literal built only from constants and package-level
+names moves to a package-level variable, named after the function
+(fetchTransport), and the function uses it; a Client literal carrying it moves
+with it (fetchClient) when it too is built from such names. No fix is offered,
+and the diagnostic says why, when the Transport depends on the call
+(parameters, locals, calls such as Clone), or when the function changes or
+releases it after building it.
+`,
 }
 
 func runTransportPerRequest(p *pass) {

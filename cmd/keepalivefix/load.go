@@ -24,6 +24,8 @@ type finding struct {
 	file      string // as printed: relative to the working directory
 	path      string // absolute
 	line, col int
+	endLine   int
+	endCol    int
 	id, msg   string
 	url       string
 	fix       []fileEdit // the edits of its suggested fix, if any
@@ -98,6 +100,10 @@ func analyze(a *analysis.Analyzer, patterns, buildFlags []string, tests bool) (*
 			for _, d := range act.Diagnostics {
 				pos := act.Package.Fset.Position(d.Pos)
 				f := &finding{file: relPath(cwd, pos.Filename), path: pos.Filename, line: pos.Line, col: pos.Column, id: d.Category, msg: d.Message, url: d.URL}
+				if d.End.IsValid() {
+					end := act.Package.Fset.Position(d.End)
+					f.endLine, f.endCol = end.Line, end.Column
+				}
 				if seen[f.key()] {
 					continue
 				}

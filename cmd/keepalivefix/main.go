@@ -58,8 +58,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		write       = fs.Bool("w", false, "write the fixes to the source files")
 		diff        = fs.Bool("d", false, "print the fixes as a unified diff; exit 1 when there is one")
 		listFiles   = fs.Bool("l", false, "list the files the fixes would change; exit 1 when there is one")
+		format      = fs.String("format", "text", "output `format`: text, json, sarif or github (workflow annotations)")
+		asJSON      = fs.Bool("json", false, "same as -format=json")
+		asSARIF     = fs.Bool("sarif", false, "same as -format=sarif")
+		baseline    = fs.String("baseline", "", "report only findings not in this baseline `file`; a missing file is written with the current findings")
+		newFromRev  = fs.String("new-from-rev", "", "report only findings on lines changed since this git `revision`")
 		opts        = analyzer.DefaultOptions()
 	)
+	fs.BoolVar(&opts.ReportUnusedIgnores, "unused-ignores", false, "report //keepalive:ignore directives that silence nothing")
 	fs.StringVar(&opts.Client, "client", "", "shared client for fixes to send through, as `importpath.Name` (default: the package's own, or a new one)")
 	fs.IntVar(&opts.MaxIdleConnsPerHost, "max-idle-per-host", opts.MaxIdleConnsPerHost, "idle connections per host of a client a fix declares")
 	fs.DurationVar(&opts.ResponseHeaderTimeout, "header-timeout", opts.ResponseHeaderTimeout, "ResponseHeaderTimeout of a client a fix declares (0: none)")
@@ -89,6 +95,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, c.Explain())
 		return exitClean
 	}
+	switch {
+	case *asJSON:
+		*format = "json"
+	case *asSARIF:
+		*format = "sarif"
+	}
+	switch *format {
+	case "text", "json", "sarif", "github":
+	default:
+		fmt.Fprintf(stderr, "keepalivefix: unknown -format %q (text, json, sarif, github)\n", *format)
+		return exitUsage
+	}
 	opts.Checks, opts.StrictDrain = *checks, *strictDrain
 	a, err := analyzer.New(opts)
 	if err != nil {
@@ -117,11 +135,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for _, e := range res.loadErrors {
 		fmt.Fprintf(stderr, "keepalivefix: %s\n", e)
 	}
+	if *newFromRev != "" {
+		if res.findings, err = onlyChanged(*newFromRev, res.findings); err != nil {
+			fmt.Fprintf(stderr, "keepalivefix: -new-from-rev: %v\n", err)
+			return exitUsage
+		}
+	}
+	if *baseline != "" {
+		kept, wrote, err := applyBaseline(*baseline, res.findings, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "keepalivefix: -baseline: %v\n", err)
+			return exitUsage
+		}
+		if wrote {
+			return exitClean
+		}
+		res.findings = kept
+	}
 	if *write || *diff || *listFiles {
 		return fix(res, *write, *diff, *listFiles, stdout, stderr)
 	}
-	for _, f := range res.findings {
-		fmt.Fprintln(stdout, f)
+	if err := writeFindings(stdout, *format, res.findings); err != nil {
+		fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
+		return exitLoad
 	}
 	switch {
 	case len(res.loadErrors) > 0:
