@@ -84,9 +84,11 @@ func TestE2E(t *testing.T) {
 		t.Fatalf("not the repository root: %v", err)
 	}
 
-	gcl := customGolangci(t, root)
+	// Fail fast, before the long build of golangci-lint, if this does not build.
 	kaf := filepath.Join(t.TempDir(), "keepalivefix")
+	run(t, root, nil, "go", "build", "./plugin")
 	run(t, root, nil, "go", "build", "-o", kaf, "./cmd/keepalivefix")
+	gcl := customGolangci(t, root)
 	example := filepath.Join(root, "testdata", "example")
 
 	want := keepalivefix(t, kaf, copyModule(t, example))
@@ -197,6 +199,8 @@ func customGolangci(t *testing.T, root string) string {
 	}
 	bin := filepath.Join(cacheDir, name)
 	if _, err := os.Stat(bin); err == nil {
+		now := time.Now()
+		_ = os.Chtimes(cacheDir, now, now) // used: keep it from pruning
 		t.Logf("custom golangci-lint from the cache: %s", bin)
 		return bin
 	}
@@ -254,7 +258,18 @@ func customGolangci(t *testing.T, root string) string {
 	if err := os.Rename(part, bin); err != nil {
 		t.Fatal(err)
 	}
+	pruneCache(filepath.Dir(cacheDir), filepath.Base(cacheDir))
 	return bin
+}
+
+// pruneCache removes the binaries in dir, other than keep, unused for a week.
+func pruneCache(dir, keep string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && e.IsDir() && e.Name() != keep && time.Since(info.ModTime()) > 7*24*time.Hour {
+			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // findGolangci returns the installed golangci-lint, which must be gclVersion.
@@ -299,7 +314,8 @@ func sourceKey(t *testing.T, root string, extra ...string) string {
 			}
 			return nil
 		}
-		if !(strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") || name == "go.mod" || name == "go.sum") {
+		goSource := strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go")
+		if !goSource && name != "go.mod" && name != "go.sum" {
 			return nil
 		}
 		data, err := os.ReadFile(path)
