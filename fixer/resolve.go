@@ -2,6 +2,7 @@ package fixer
 
 import (
 	"bytes"
+	"errors"
 	"go/ast"
 	"go/format"
 	"go/importer"
@@ -87,9 +88,24 @@ func (pl *Planner) combine() (map[*srcFile][]byte, *srcFile) {
 		} else if _, err := parser.ParseFile(token.NewFileSet(), sf.name, text, parser.SkipObjectResolution); err != nil {
 			return nil, sf
 		}
+		if crlf(sf.src) {
+			text = toCRLF(text)
+		}
 		results[sf] = text
 	}
 	return results, nil
+}
+
+// crlf reports whether every line of src ends in CRLF, as in a file
+// checked out on Windows: the fixes' new lines must end in CRLF too.
+func crlf(src []byte) bool {
+	n := bytes.Count(src, []byte("\n"))
+	return n > 0 && bytes.Count(src, []byte("\r\n")) == n
+}
+
+// toCRLF ends every line of text that ends in a bare LF in CRLF.
+func toCRLF(text []byte) []byte {
+	return bytes.ReplaceAll(bytes.ReplaceAll(text, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
 }
 
 // conflicts reports whether any of edits overlaps, without being
@@ -191,7 +207,8 @@ func (pl *Planner) typeCheck(results map[*srcFile][]byte) *srcFile {
 	if first == nil {
 		return nil
 	}
-	if te, ok := first.(types.Error); ok {
+	var te types.Error
+	if errors.As(first, &te) {
 		if sf := names[te.Fset.Position(te.Pos).Filename]; sf != nil {
 			return sf
 		}

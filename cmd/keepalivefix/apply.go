@@ -130,7 +130,7 @@ func overlaps(byFile map[string][]fileEdit, edits []fileEdit) bool {
 // these edits already.
 func check(path string, old, new []byte) error {
 	if _, err := parser.ParseFile(token.NewFileSet(), path, new, parser.ParseComments); err != nil {
-		return fmt.Errorf("the result does not parse: %v", err)
+		return fmt.Errorf("the result does not parse: %w", err)
 	}
 	if formatted, err := format.Source(old); err == nil && bytes.Equal(formatted, old) {
 		if formatted, err := format.Source(new); err != nil || !bytes.Equal(formatted, new) {
@@ -170,7 +170,7 @@ func writeAtomic(path string, data []byte, mode os.FileMode) error {
 		err = os.Rename(name, path)
 	}
 	if err != nil {
-		os.Remove(name)
+		_ = os.Remove(name)
 	}
 	return err
 }

@@ -98,7 +98,7 @@ func BenchmarkRun(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer os.Chdir(wd) // run -C changes directory
+	defer func() { _ = os.Chdir(wd) }() // run -C changes directory
 	for _, mode := range []string{"analyze", "diff", "write"} {
 		b.Run(mode, func(b *testing.B) {
 			for b.Loop() {

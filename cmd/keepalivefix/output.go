@@ -101,7 +101,7 @@ func applyBaseline(path string, fs []*finding, stderr io.Writer) (kept []*findin
 			return nil, false, err
 		}
 		if err := report.WriteBaseline(out, rf, fps); err != nil {
-			out.Close()
+			_ = out.Close()
 			return nil, false, err
 		}
 		if err := out.Close(); err != nil {
@@ -113,7 +113,7 @@ func applyBaseline(path string, fs []*finding, stderr io.Writer) (kept []*findin
 	if err != nil {
 		return nil, false, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	b, err := report.ReadBaseline(f)
 	if err != nil {
 		return nil, false, fmt.Errorf("baseline %s: %w", path, err)

@@ -22,7 +22,7 @@ func Fingerprint(f Finding, src []byte) string {
 func fingerprint(check, file, text string, occ int) string {
 	h := sha256.New()
 	for _, s := range []string{check, file, text, strconv.Itoa(occ)} {
-		io.WriteString(h, s)
+		_, _ = io.WriteString(h, s)
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])

@@ -139,7 +139,7 @@ func diffPath(s string) (string, error) {
 	if strings.HasPrefix(s, `"`) {
 		u, err := strconv.Unquote(s)
 		if err != nil {
-			return "", fmt.Errorf("report: cannot decode path %s in git diff: %v", s, err)
+			return "", fmt.Errorf("report: cannot decode path %s in git diff: %w", s, err)
 		}
 		s = u
 	}

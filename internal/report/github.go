@@ -40,7 +40,7 @@ func WriteGitHub(w io.Writer, fs []Finding) error {
 		b.WriteString("::")
 		b.WriteString(ghDataEscaper.Replace(f.Message))
 		b.WriteByte('\n')
-		bw.WriteString(b.String())
+		_, _ = bw.WriteString(b.String())
 	}
 	return bw.Flush()
 }
