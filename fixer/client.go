@@ -3,6 +3,7 @@ package fixer
 import (
 	"fmt"
 	"go/ast"
+	"go/types"
 	"go/version"
 	"strings"
 	"time"
@@ -22,13 +23,15 @@ func (pl *Planner) planSharedClient(f *Fix) error {
 		path, name := splitClient(pl.opts.Client)
 		client = name
 		if path != "" && path != pl.pass.Pkg.Path() {
+			if !pl.reachable(path) {
+				return errorf("no fix: the -client package %s is neither a dependency of this package nor in its module, so importing it could need a go.mod change", path)
+			}
 			pkg, edits := pl.importAs(f.file, path)
 			f.raw = append(f.raw, edits...)
 			client = pkg + "." + name
 		}
 	} else if client == "" {
-		f.Reason = pl.clientReason
-		return errorf("%s", pl.clientReason)
+		return errorf("no fix: %s", pl.clientReason)
 	} else if pl.declareClient {
 		f.needs |= needClient
 	}
@@ -158,4 +161,31 @@ func (pl *Planner) drainDecl(sf *srcFile) []rawEdit {
 	b.WriteString("}\n")
 	at := len(sf.src)
 	return append(edits, rawEdit{file: sf, start: at, end: at, text: b.String()})
+}
+
+// reachable reports whether the package at path can be imported without a
+// go.mod (or vendor/) change: it is already among the package's
+// dependencies, or in its own module. Under GOPATH there is no module.
+func (pl *Planner) reachable(path string) bool {
+	m := pl.pass.Module
+	if m == nil || m.Path == "" || path == m.Path || strings.HasPrefix(path, m.Path+"/") {
+		return true
+	}
+	seen := make(map[*types.Package]bool)
+	var walk func(*types.Package) bool
+	walk = func(p *types.Package) bool {
+		for _, imp := range p.Imports() {
+			if imp.Path() == path {
+				return true
+			}
+			if !seen[imp] {
+				seen[imp] = true
+				if walk(imp) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(pl.pass.Pkg)
 }

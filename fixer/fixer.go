@@ -183,8 +183,10 @@ func (pl *Planner) Resolve() {
 		}
 		if err != nil {
 			f.dropped = true
-			if f.kind == kindHoist {
-				f.Reason = err.Error()
+			// Say why only where a user would expect a fix; the
+			// shapes no fix handles go without comment.
+			if msg := err.Error(); strings.HasPrefix(msg, "no fix: ") {
+				f.Reason = msg
 			}
 		}
 	}
