@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"go/types"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -177,6 +178,18 @@ func (pl *Planner) typeCheck(results map[*srcFile][]byte) *srcFile {
 		}
 	}
 	walk(pl.pass.Pkg)
+	// An import path in the source may name a vendored package
+	// ("golang.org/x/net/..." is "vendor/golang.org/x/net/..." in the
+	// standard library): resolve the package's own imports as it did.
+	for _, f := range pl.pass.Files {
+		for _, spec := range f.Imports {
+			if pn := pl.pass.TypesInfo.PkgNameOf(spec); pn != nil {
+				if p, err := strconv.Unquote(spec.Path.Value); err == nil {
+					deps[p] = pn.Imported()
+				}
+			}
+		}
+	}
 	var first error
 	conf := types.Config{
 		GoVersion:   pl.pass.Pkg.GoVersion(),
