@@ -30,6 +30,10 @@ type Options struct {
 	// Timeout sets Client.Timeout on a declared client. It also cuts off
 	// long body reads (streaming, large downloads), so it is off by default.
 	Timeout time.Duration
+	// NoEdits plans the fixes (so diagnostics still say why none is
+	// offered) but computes no edits: formatting and type-checking the
+	// rewritten package is most of the cost when the edits are not wanted.
+	NoEdits bool
 }
 
 // Defaults are the options the command and the plugin start from.
@@ -74,8 +78,10 @@ type Fix struct {
 	dropped  bool
 	hoistFor *ast.FuncDecl
 	hoisted  ast.Expr
-	hoistAs  string   // "Transport" or "Client"
-	moved    ast.Stmt // a defer Close that a KA1004 fix moves up
+	hoistAs  string     // "Transport" or "Client"
+	moved    ast.Stmt   // a defer Close that a KA1004 fix moves up
+	without  []ast.Node // settings left out of a hoisted literal
+	follows  *Fix       // the hoist that removes this setting
 }
 
 // SuggestedFixes returns the fix in the form analysis.Diagnostic carries:
@@ -191,6 +197,13 @@ func (pl *Planner) Resolve() {
 		}
 	}
 	pl.followMoves()
+	pl.keepSwitchesOfPerCallTransports()
+	if pl.opts.NoEdits {
+		for _, f := range pl.fixes {
+			f.dropped = true
+		}
+		return
+	}
 	pl.planHoistDecls()
 	pl.planSharedDecls()
 	pl.planImports()
@@ -285,4 +298,45 @@ func (pl *Planner) followMoves() {
 			}
 		}
 	}
+}
+
+// keepSwitchesOfPerCallTransports leaves keep-alive switched off in a
+// function that still builds a Transport per call: with keep-alive on, every
+// call would leave an idle pool, its connections and their goroutines
+// behind, which is worse than closing each connection. The Transport has to
+// be built once first. A setting inside a Transport literal that moves to
+// package level goes with the move instead.
+func (pl *Planner) keepSwitchesOfPerCallTransports() {
+	for _, h := range pl.fixes {
+		if h.kind != kindHoist {
+			continue
+		}
+		fn := pl.enclosingFuncDecl(h.node)
+		for _, f := range pl.fixes {
+			if f.kind != kindRemove || f.dropped || fn == nil || pl.enclosingFuncDecl(f.node) != fn {
+				continue
+			}
+			switch {
+			case !h.dropped && h.hoisted != nil && h.hoisted.Pos() <= f.node.Pos() && f.node.End() <= h.hoisted.End():
+				h.without = append(h.without, f.node)
+				f.follows = h
+			case h.dropped:
+				f.dropped = true
+				f.Reason = "no fix: the function still builds its Transport per call, and turning keep-alive on there would leave every call's idle connections behind; build the Transport once first (KA1002)"
+			}
+		}
+	}
+}
+
+func (pl *Planner) enclosingFuncDecl(n ast.Node) *ast.FuncDecl {
+	for _, f := range pl.pass.Files {
+		if f.FileStart <= n.Pos() && n.Pos() <= f.FileEnd {
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Pos() <= n.Pos() && n.End() <= fd.End() {
+					return fd
+				}
+			}
+		}
+	}
+	return nil
 }

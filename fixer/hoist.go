@@ -210,7 +210,7 @@ func (pl *Planner) planHoistDecls() {
 		ok := true
 		for _, f := range fixes {
 			name := pl.pick(lowerFirst(decl.Name.Name)+f.hoistAs, []token.Pos{f.hoisted.Pos()}, pl.claimed)
-			src, err := pl.printVar(f.file, name, decl.Name.Name, f.hoisted)
+			src, err := pl.printVar(f.file, name, decl.Name.Name, f.hoisted, f.without)
 			if err != nil {
 				ok = false
 				break
@@ -232,16 +232,28 @@ func (pl *Planner) planHoistDecls() {
 			f.raw = append(f.raw, rawEdit{file: f.file, start: at, end: at, text: text.String()})
 		}
 	}
+	// A setting removed from a moved literal is removed by the move.
+	for _, f := range pl.fixes {
+		if f.follows != nil {
+			f.raw = append([]rawEdit(nil), f.follows.raw...)
+			f.dropped = f.follows.dropped
+		}
+	}
 }
 
 // printVar prints `var name = e` with a doc comment, keeping the comments
 // inside e: dst carries them with the nodes they belong to.
-func (pl *Planner) printVar(sf *srcFile, name, fn string, e ast.Expr) (string, error) {
+func (pl *Planner) printVar(sf *srcFile, name, fn string, e ast.Expr, without []ast.Node) (string, error) {
 	d, err := sf.dstNode(pl.pass.Fset, e)
 	if err != nil {
 		return "", err
 	}
+	restore, err := pl.leaveOut(sf, without)
+	if err != nil {
+		return "", err
+	}
 	val := dst.Clone(d).(dst.Expr)
+	restore()
 	decs := val.Decorations()
 	decs.Before, decs.After = dst.None, dst.None
 	decs.Start, decs.End = nil, nil
@@ -265,4 +277,49 @@ func (pl *Planner) printVar(sf *srcFile, name, fn string, e ast.Expr) (string, e
 		return "", errorf("unexpected printer output")
 	}
 	return strings.TrimLeft(out, "\n"), nil
+}
+
+// leaveOut takes the composite-literal elements in without out of the
+// decorated tree until restore is called, moving their comments to the
+// next element so that the comments stay.
+func (pl *Planner) leaveOut(sf *srcFile, without []ast.Node) (restore func(), err error) {
+	var undo []func()
+	restore = func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}
+	for _, n := range without {
+		path, _ := astutil.PathEnclosingInterval(sf.ast, n.Pos(), n.End())
+		lit, ok := parentOf(path, n).(*ast.CompositeLit)
+		if !ok {
+			restore()
+			return nil, errorf("setting outside a literal")
+		}
+		dl, err1 := sf.dstNode(pl.pass.Fset, lit)
+		dn, err2 := sf.dstNode(pl.pass.Fset, n)
+		if err1 != nil || err2 != nil {
+			restore()
+			return nil, errorf("no decorated node")
+		}
+		dlit := dl.(*dst.CompositeLit)
+		old := dlit.Elts
+		var elts []dst.Expr
+		for i, e := range old {
+			if e != dn {
+				elts = append(elts, e)
+				continue
+			}
+			if i+1 < len(old) {
+				next := old[i+1].Decorations()
+				saved := next.Start
+				comments := append(append(dst.Decorations{}, e.Decorations().Start...), e.Decorations().End...)
+				next.Start = append(comments, saved...)
+				undo = append(undo, func() { next.Start = saved })
+			}
+		}
+		dlit.Elts = elts
+		undo = append(undo, func() { dlit.Elts = old })
+	}
+	return restore, nil
 }

@@ -2,6 +2,7 @@ package fixer
 
 import (
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"strconv"
@@ -35,16 +36,61 @@ func (pl *Planner) free(name string, uses []token.Pos, claimed map[string]bool) 
 
 // pick returns the first free name among base, base2, base3, ...
 func (pl *Planner) pick(base string, uses []token.Pos, claimed map[string]bool) string {
+	ignored := pl.ignoredNames()
 	for i := 1; ; i++ {
 		name := base
 		if i > 1 {
 			name += strconv.Itoa(i)
 		}
-		if pl.free(name, uses, claimed) {
+		if !ignored[name] && pl.free(name, uses, claimed) {
 			claimed[name] = true
 			return name
 		}
 	}
+}
+
+// ignoredNames returns the package-level names declared by the package's
+// files that the build configuration excludes (//go:build tags, GOOS and
+// GOARCH suffixes): a declaration the fixes add must not collide with them
+// when the package is built another way.
+func (pl *Planner) ignoredNames() map[string]bool {
+	names := make(map[string]bool)
+	if pl.pass.ReadFile == nil {
+		return names
+	}
+	for _, filename := range pl.pass.IgnoredFiles {
+		if !strings.HasSuffix(filename, ".go") {
+			continue
+		}
+		src, err := pl.pass.ReadFile(filename)
+		if err != nil {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), filename, src, parser.SkipObjectResolution)
+		if f == nil || f.Name.Name != pl.pass.Pkg.Name() {
+			continue
+		}
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					names[d.Name.Name] = true
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch s := spec.(type) {
+					case *ast.ValueSpec:
+						for _, id := range s.Names {
+							names[id.Name] = true
+						}
+					case *ast.TypeSpec:
+						names[s.Name.Name] = true
+					}
+				}
+			}
+		}
+	}
+	return names
 }
 
 // importName returns the name a spec binds in its file.
@@ -111,7 +157,7 @@ func (pl *Planner) existingClient(uses []token.Pos) string {
 	scope := pl.pass.Pkg.Scope()
 	for _, name := range scope.Names() {
 		v, ok := scope.Lookup(name).(*types.Var)
-		if !ok || !(knowledge.IsClient(v.Type()) || knowledge.IsPointerTo(v.Type(), knowledge.NetHTTP, "Client")) {
+		if !ok || (!knowledge.IsClient(v.Type()) && !knowledge.IsPointerTo(v.Type(), knowledge.NetHTTP, "Client")) {
 			continue
 		}
 		if strings.HasSuffix(pl.pass.Fset.Position(v.Pos()).Filename, "_test.go") {

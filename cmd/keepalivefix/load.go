@@ -60,7 +60,7 @@ func analyze(a *analysis.Analyzer, patterns, buildFlags []string, tests bool) (*
 	var all []*finding
 	for _, dir := range order {
 		cfg := &packages.Config{
-			Mode:       packages.LoadAllSyntax,
+			Mode:       packages.LoadAllSyntax | packages.NeedModule,
 			Dir:        dir,
 			Tests:      tests,
 			BuildFlags: buildFlags,
@@ -108,7 +108,7 @@ func analyze(a *analysis.Analyzer, patterns, buildFlags []string, tests bool) (*
 					continue
 				}
 				seen[f.key()] = true
-				if len(d.SuggestedFixes) > 0 {
+				if len(d.SuggestedFixes) > 0 && !dependency(act.Package) {
 					f.fix = fileEdits(act.Package.Fset, d.SuggestedFixes[0])
 				}
 				all = append(all, f)
@@ -132,6 +132,14 @@ func analyze(a *analysis.Analyzer, patterns, buildFlags []string, tests bool) (*
 	sort.Strings(res.loadErrors)
 	res.loadErrors = compact(res.loadErrors)
 	return res, nil
+}
+
+// dependency reports whether p belongs to a module other than the main
+// one(s): a vendored copy or the read-only module cache, which go mod
+// vendor or go mod download would overwrite. Its findings are reported, as
+// go vet does, but never fixed.
+func dependency(p *packages.Package) bool {
+	return p.Module != nil && !p.Module.Main
 }
 
 // packageErrors lists the errors of p and of the packages it imports: a

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/keepalivefix/keepalivefix/analyzer"
@@ -108,6 +109,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opts.Checks, opts.StrictDrain = *checks, *strictDrain
+	// Text and annotations do not say whether a fix exists: skip computing
+	// the edits when nothing will apply them.
+	opts.NoFixEdits = !*write && !*diff && !*listFiles && (*format == "text" || *format == "github")
 	a, err := analyzer.New(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
@@ -173,9 +177,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 // diff or list is printed or a finding is left unfixed by -w, and 3 when a
 // package failed to load or a file could not be written.
 func fix(res *result, write, diff, list bool, stdout, stderr io.Writer) int {
+	cwd, _ := os.Getwd()
+	for _, f := range res.findings {
+		for _, e := range f.fix {
+			if !within(cwd, e.path) {
+				// -w all would otherwise reach GOROOT: only files
+				// below the working directory are ever rewritten.
+				f.fix = nil
+				break
+			}
+		}
+	}
 	changes, problems := planChanges(res.findings)
 	code := exitClean
-	cwd, _ := os.Getwd()
 	for _, c := range changes {
 		name := relPath(cwd, c.path)
 		if list {
@@ -210,4 +224,10 @@ func fix(res *result, write, diff, list bool, stdout, stderr io.Writer) int {
 		return exitFindings
 	}
 	return code
+}
+
+// within reports whether path lies in the directory tree of dir.
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
 }

@@ -56,3 +56,28 @@ func Tuned(u string) error {
 	}
 	return resp.Body.Close()
 }
+
+// Legacy turns keep-alive off on a transport it builds per call from its
+// parameter: turning keep-alive on alone would leak every call's pool.
+func Legacy(u string, conf *tls.Config) error {
+	tr := &http.Transport{TLSClientConfig: conf, DisableKeepAlives: true} // want `http.Transport built per call.*no fix` `DisableKeepAlives: true.*no fix: the function still builds its Transport per call`
+	resp, err := (&http.Client{Transport: tr}).Get(u)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+// Moved turns keep-alive off in a literal that moves to package level.
+func Moved(u string) error {
+	c := &http.Client{Transport: &http.Transport{ // want `http.Transport built per call`
+		// Why it was off.
+		DisableKeepAlives: true, // want `DisableKeepAlives: true opens`
+		MaxIdleConns:      2,
+	}}
+	resp, err := c.Get(u)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
