@@ -333,7 +333,7 @@ func runAnalyzers(a *analysis.Analyzer, fset *token.FileSet, file *ast.File, pkg
 		}
 		res, err := x.Run(pass)
 		if err != nil {
-			return fmt.Errorf("%s: %v", x.Name, err)
+			return fmt.Errorf("%s: %w", x.Name, err)
 		}
 		results[x] = res
 		return nil

@@ -314,7 +314,8 @@ func (pl *Planner) leaveOut(sf *srcFile, without []ast.Node) (restore func(), er
 				next := old[i+1].Decorations()
 				saved := next.Start
 				comments := append(append(dst.Decorations{}, e.Decorations().Start...), e.Decorations().End...)
-				next.Start = append(comments, saved...)
+				comments = append(comments, saved...)
+				next.Start = comments
 				undo = append(undo, func() { next.Start = saved })
 			}
 		}

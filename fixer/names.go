@@ -66,7 +66,7 @@ func (pl *Planner) ignoredNames() map[string]bool {
 		if err != nil {
 			continue
 		}
-		f, err := parser.ParseFile(token.NewFileSet(), filename, src, parser.SkipObjectResolution)
+		f, _ := parser.ParseFile(token.NewFileSet(), filename, src, parser.SkipObjectResolution)
 		if f == nil || f.Name.Name != pl.pass.Pkg.Name() {
 			continue
 		}

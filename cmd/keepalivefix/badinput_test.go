@@ -414,7 +414,7 @@ func Fetch(u string) ([]byte, error) {
 		if err := os.Chmod(ro, 0o444); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { os.Chmod(ro, 0o644) })
+		t.Cleanup(func() { _ = os.Chmod(ro, 0o644) })
 		r := biExpectChanged(t, dir, nil, []string{"other/other.go"}, func() biResult { return biRun(t, dir, env, "-w") })
 		biWant(t, r, 3, nil, nil, []string{ro + " is read-only; left alone"})
 	})

@@ -58,7 +58,7 @@ func TestKillDuringWrite(t *testing.T) {
 			}
 		}
 		var temps []string
-		filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 			if err == nil && strings.Contains(d.Name(), ".keepalivefix-") {
 				temps = append(temps, path)
 			}

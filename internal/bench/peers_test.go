@@ -73,7 +73,7 @@ func peerTools(tb testing.TB) []tool {
 			cmd := exec.Command("go", "build", "-o", tmp+"/", p)
 			cmd.Dir = root
 			if out, err := cmd.CombinedOutput(); err != nil {
-				peersErr = fmt.Errorf("go build %s: %v\n%s", p, err, out)
+				peersErr = fmt.Errorf("go build %s: %w\n%s", p, err, out)
 				return
 			}
 		}
@@ -83,7 +83,7 @@ func peerTools(tb testing.TB) []tool {
 			cmd.Dir = tmp
 			cmd.Env = append(os.Environ(), "GOBIN="+tmp, "GOWORK=off", "GOFLAGS=")
 			if out, err := cmd.CombinedOutput(); err != nil {
-				peersErr = fmt.Errorf("%w: %v\n%s", errNoBodyclose, err, out)
+				peersErr = fmt.Errorf("%w: %w\n%s", errNoBodyclose, err, out)
 				return
 			}
 			bodyclose = filepath.Join(tmp, "bodyclose")
@@ -280,7 +280,7 @@ func TestMedian(t *testing.T) {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if peersTmp != "" {
-		os.RemoveAll(peersTmp)
+		_ = os.RemoveAll(peersTmp)
 	}
 	os.Exit(code)
 }

@@ -107,7 +107,7 @@ func Prepare(root, tmp string) (*Workspace, error) {
 	build := exec.Command("go", "build", "-o", fixBin, "./cmd/keepalivefix")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("building keepalivefix: %v\n%s", err, out)
+		return nil, fmt.Errorf("building keepalivefix: %w\n%s", err, out)
 	}
 	src := filepath.Join(root, "testdata", "example")
 	for _, v := range []string{Before, After} {
@@ -131,7 +131,7 @@ func Prepare(root, tmp string) (*Workspace, error) {
 		err = nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("keepalivefix -w: %v\n%s", err, ws.FixOutput)
+		return nil, fmt.Errorf("keepalivefix -w: %w\n%s", err, ws.FixOutput)
 	}
 	sc := bufio.NewScanner(&stderr)
 	for sc.Scan() {
@@ -155,7 +155,7 @@ func Prepare(root, tmp string) (*Workspace, error) {
 		}
 		exe := filepath.Join(bin, "loaddriver-"+v)
 		if out, err := goCmd(dir, "build", "-o", exe, "./cmd/loaddriver"); err != nil {
-			return nil, fmt.Errorf("building the %s driver: %v\n%s", v, err, out)
+			return nil, fmt.Errorf("building the %s driver: %w\n%s", v, err, out)
 		}
 		ws.Drivers[v] = exe
 	}
@@ -187,7 +187,7 @@ func (ws *Workspace) Run(variant string, o Options) ([]Result, error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%s %s: %v\n%s", filepath.Base(exe), strings.Join(args, " "), err, stderr.String())
+		return nil, fmt.Errorf("%s %s: %w\n%s", filepath.Base(exe), strings.Join(args, " "), err, stderr.String())
 	}
 	var out []Result
 	dec := json.NewDecoder(&stdout)

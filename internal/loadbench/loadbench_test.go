@@ -39,7 +39,7 @@ func workspace(tb testing.TB) *Workspace {
 		}
 		ws, wsErr = Prepare(root, tmp)
 		if wsErr != nil {
-			os.RemoveAll(tmp)
+			_ = os.RemoveAll(tmp)
 		}
 	})
 	if wsErr != nil {
@@ -51,7 +51,7 @@ func workspace(tb testing.TB) *Workspace {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if ws != nil {
-		os.RemoveAll(ws.Dir)
+		_ = os.RemoveAll(ws.Dir)
 	}
 	os.Exit(code)
 }
@@ -259,7 +259,7 @@ func writeRecords(path string, records []Record) error {
 	enc := json.NewEncoder(f)
 	for _, r := range records {
 		if err := enc.Encode(r); err != nil {
-			f.Close()
+			_ = f.Close()
 			return err
 		}
 	}

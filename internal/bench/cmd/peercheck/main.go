@@ -38,7 +38,7 @@ func main() {
 	driver := fs.String("driver", "load", "load (keepalivefix's) or single (singlechecker)")
 	cpuprofile := fs.String("cpuprofile", "", "with -driver load: write a CPU profile to `file`")
 	memprofile := fs.String("memprofile", "", "with -driver load: write a heap profile to `file` at the end")
-	fs.Parse(os.Args[1:])
+	_ = fs.Parse(os.Args[1:]) // ExitOnError
 
 	var a *analysis.Analyzer
 	switch *name {
@@ -61,16 +61,18 @@ func main() {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
 		}
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
 	}
 	code := load(a, fs.Args())
 	if *memprofile != "" {
 		f, err := os.Create(*memprofile)
 		if err == nil {
 			runtime.GC()
-			pprof.Lookup("allocs").WriteTo(f, 0)
-			f.Close()
+			_ = pprof.Lookup("allocs").WriteTo(f, 0)
+			_ = f.Close()
 		}
 	}
 	pprof.StopCPUProfile()

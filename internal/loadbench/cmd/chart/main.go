@@ -10,6 +10,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -50,12 +51,11 @@ func main() {
 
 	var r io.Reader = os.Stdin
 	if *in != "" {
-		f, err := os.Open(*in)
+		data, err := os.ReadFile(*in)
 		if err != nil {
 			log.Fatal(err)
 		}
-		defer f.Close()
-		r = f
+		r = bytes.NewReader(data)
 	}
 	data := map[key]*agg{}
 	var scenarios []string
@@ -94,7 +94,7 @@ func main() {
 	}
 	svg := render(scenarios, data, *note)
 	if *out == "" {
-		os.Stdout.WriteString(svg)
+		_, _ = os.Stdout.WriteString(svg)
 		return
 	}
 	if err := os.WriteFile(*out, []byte(svg), 0o644); err != nil {
