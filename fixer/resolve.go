@@ -148,23 +148,23 @@ func (pl *Planner) typeCheck(results map[*srcFile][]byte) *srcFile {
 	if len(results) == 0 {
 		return nil
 	}
-	fset := token.NewFileSet()
+	// Unchanged files are checked as they were parsed; only the changed
+	// ones are parsed again, into the same file set.
+	fset := pl.pass.Fset
 	var files []*ast.File
 	names := make(map[string]*srcFile)
 	for _, f := range pl.pass.Files {
 		sf := pl.fileOf(f.FileStart)
-		text := sf.src
-		if r, ok := results[sf]; ok {
-			text = r
-		}
-		if text == nil {
-			return nil // a file we cannot read back: trust the edits
+		names[sf.name] = sf
+		text, changed := results[sf]
+		if !changed {
+			files = append(files, f)
+			continue
 		}
 		parsed, err := parser.ParseFile(fset, sf.name, text, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
 			return sf
 		}
-		names[sf.name] = sf
 		files = append(files, parsed)
 	}
 	deps := make(map[string]*types.Package)
