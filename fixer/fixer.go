@@ -213,7 +213,7 @@ func (pl *Planner) Resolve() {
 // unfixablePackage says why no fix can be offered anywhere in the package.
 func (pl *Planner) unfixablePackage() string {
 	if pl.pass.ReadFile == nil {
-		return "the driver cannot read source files"
+		return "no fix: the driver cannot read source files"
 	}
 	return ""
 }
