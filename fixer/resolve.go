@@ -227,7 +227,12 @@ func (pl *Planner) typeCheck(results map[*srcFile][]byte) *srcFile {
 		}
 	}
 	// An error outside the changed files: blame the first changed one.
-	return pl.sortedFiles()[0]
+	for _, sf := range pl.sortedFiles() {
+		if _, changed := results[sf]; changed {
+			return sf
+		}
+	}
+	return pl.sortedFiles()[0] // unreachable: results is not empty
 }
 
 var (
