@@ -23,11 +23,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/keepalivefix/keepalivefix/analyzer"
-	"github.com/keepalivefix/keepalivefix/fixer"
 )
 
 const (
@@ -170,64 +168,4 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitFindings
 	}
 	return exitClean
-}
-
-// fix applies, prints or lists the fixes, as gofmt does with -w, -d and -l.
-// Findings without a fix are printed to stderr. The exit code is 1 when a
-// diff or list is printed or a finding is left unfixed by -w, and 3 when a
-// package failed to load or a file could not be written.
-func fix(res *result, write, diff, list bool, stdout, stderr io.Writer) int {
-	cwd, _ := os.Getwd()
-	for _, f := range res.findings {
-		for _, e := range f.fix {
-			if !within(cwd, e.path) {
-				// -w all would otherwise reach GOROOT: only files
-				// below the working directory are ever rewritten.
-				f.fix = nil
-				break
-			}
-		}
-	}
-	changes, problems := planChanges(res.findings)
-	code := exitClean
-	for _, c := range changes {
-		name := relPath(cwd, c.path)
-		if list {
-			fmt.Fprintln(stdout, name)
-			code = exitFindings
-		}
-		if diff {
-			fmt.Fprintf(stdout, "diff %s.orig %s\n", name, name)
-			fmt.Fprint(stdout, fixer.Unified(name+".orig", name, c.old, c.new))
-			code = exitFindings
-		}
-		if write {
-			if err := writeAtomic(c.path, c.new, c.mode); err != nil {
-				problems = append(problems, err.Error())
-			}
-		}
-	}
-	unfixed := 0
-	for _, f := range res.findings {
-		if len(f.fix) == 0 {
-			unfixed++
-			fmt.Fprintf(stderr, "%s (no automatic fix)\n", f)
-		}
-	}
-	for _, p := range problems {
-		fmt.Fprintf(stderr, "keepalivefix: %s\n", p)
-	}
-	switch {
-	case len(res.loadErrors) > 0 || len(problems) > 0:
-		return exitLoad
-	case write && unfixed > 0:
-		return exitFindings
-	}
-	return code
-}
-
-// within reports whether path lies in the directory tree of dir.
-func within(dir, path string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
 }
