@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"github.com/keepalivefix/keepalivefix/fixer"
 	"go/format"
 	"go/parser"
 	"go/token"
@@ -14,6 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/keepalivefix/keepalivefix/fixer"
 )
 
 // fileEdit is one text edit in byte offsets of a file.
