@@ -270,6 +270,15 @@ func (p *pass) reportFix(c *Check, rng analysis.Range, plan func(*fixer.Planner)
 	p.pending = append(p.pending, pendingDiag{d, plan(p.planner)})
 }
 
+// Report emits d with its message prefixed by its category, the check ID
+// ("KA1004: ...") or "directive", as staticcheck does: go vet and
+// golangci-lint print only the message, and the ID is what -explain,
+// -checks and //keepalive:ignore take. Every diagnostic goes through here.
+func (p *pass) Report(d analysis.Diagnostic) {
+	d.Message = d.Category + ": " + d.Message
+	p.Pass.Report(d)
+}
+
 // cgoOutput reports whether f is cmd/cgo's rewrite of a user's file: it
 // says it is generated, but its positions map back to the user's code, so
 // its findings are the user's.

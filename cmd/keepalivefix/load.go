@@ -41,7 +41,7 @@ type key struct {
 func (f *finding) key() key { return key{f.file, f.line, f.col, f.id, f.msg} }
 
 func (f *finding) String() string {
-	return fmt.Sprintf("%s:%d:%d: %s %s", f.file, f.line, f.col, f.id, f.msg)
+	return fmt.Sprintf("%s:%d:%d: %s: %s", f.file, f.line, f.col, f.id, f.msg)
 }
 
 // analyze loads the packages matched by patterns, module by module, and runs
@@ -99,7 +99,11 @@ func analyze(a *analysis.Analyzer, patterns, buildFlags []string, tests bool) (*
 			}
 			for _, d := range act.Diagnostics {
 				pos := act.Package.Fset.Position(d.Pos)
-				f := &finding{file: relPath(cwd, pos.Filename), path: pos.Filename, line: pos.Line, col: pos.Column, id: d.Category, msg: d.Message, url: d.URL}
+				// The analyzer starts each message with its ID for
+				// drivers that print only the message; here the ID
+				// has a field of its own.
+				msg := strings.TrimPrefix(d.Message, d.Category+": ")
+				f := &finding{file: relPath(cwd, pos.Filename), path: pos.Filename, line: pos.Line, col: pos.Column, id: d.Category, msg: msg, url: d.URL}
 				if d.End.IsValid() {
 					end := act.Package.Fset.Position(d.End)
 					f.endLine, f.endCol = end.Line, end.Column

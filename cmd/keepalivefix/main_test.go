@@ -200,9 +200,12 @@ func TestVetTool(t *testing.T) {
 	if err == nil {
 		t.Fatalf("go vet succeeded on the example, want findings:\n%s", out)
 	}
+	// Every message starts with its check ID, which go vet does not
+	// print otherwise.
 	for _, want := range []string{
-		"catalog/catalog.go:121:2: req.Close = true",
-		"worker/worker.go:81:3: defer in a loop",
+		"catalog/catalog.go:121:2: KA1003: req.Close = true",
+		"catalog/catalog.go:122:15: KA1004: response body is not closed",
+		"worker/worker.go:81:3: KA1004: defer in a loop",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("go vet output lacks %q:\n%s", want, out)

@@ -26,15 +26,15 @@ type Finding struct {
 // Rule describes a check for SARIF.
 type Rule struct{ ID, Name, Title, Help, URL string }
 
-// WriteText writes one "file:line:col: ID message" line per finding, in
+// WriteText writes one "file:line:col: ID: message" line per finding, in
 // input order. The column is omitted when unknown (0).
 func WriteText(w io.Writer, fs []Finding) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range fs {
 		if f.Col > 0 {
-			fmt.Fprintf(bw, "%s:%d:%d: %s %s\n", f.File, f.Line, f.Col, f.Check, f.Message)
+			fmt.Fprintf(bw, "%s:%d:%d: %s: %s\n", f.File, f.Line, f.Col, f.Check, f.Message)
 		} else {
-			fmt.Fprintf(bw, "%s:%d: %s %s\n", f.File, f.Line, f.Check, f.Message)
+			fmt.Fprintf(bw, "%s:%d: %s: %s\n", f.File, f.Line, f.Check, f.Message)
 		}
 	}
 	return bw.Flush()

@@ -20,8 +20,8 @@ func TestWriteText(t *testing.T) {
 		want string
 	}{
 		{"empty", nil, ""},
-		{"sample", sample, "pkg/client.go:12:3: KA1004 response body is never closed\n" +
-			"main.go:7: KA1001 uses \"<default>\" client\n"},
+		{"sample", sample, "pkg/client.go:12:3: KA1004: response body is never closed\n" +
+			"main.go:7: KA1001: uses \"<default>\" client\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
