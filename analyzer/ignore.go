@@ -18,10 +18,25 @@ const IgnoreDirective = "//keepalive:ignore"
 // themselves: a missing reason, an unknown check, an unused directive.
 const DirectiveCategory = "directive"
 
+// DirectiveURL documents the directive; diagnostics about directives link
+// to it.
+var DirectiveURL = strings.TrimSuffix(DocsBase, "checks/") + "ci.md#suppressing-a-finding"
+
 type directive struct {
 	pos    token.Pos
-	checks map[*Check]bool
-	used   bool
+	text   string   // "//keepalive:ignore KA1003,KA1002", for messages
+	checks []*Check // in the order written
+	used   map[*Check]bool
+}
+
+// silences reports whether d names check c.
+func (d *directive) silences(c *Check) bool {
+	for _, x := range d.checks {
+		if x == c {
+			return true
+		}
+	}
+	return false
 }
 
 // directives parses the ignore directives of file f once, indexed by the
@@ -52,19 +67,26 @@ func (p *pass) directives(tf *token.File) map[int][]*directive {
 				rest = rest[:i]
 			}
 			fields := strings.Fields(rest)
-			if len(fields) < 2 {
-				p.directiveProblem(c.Pos(), "//keepalive:ignore needs the check IDs and a reason: //keepalive:ignore KA1004 the caller closes the body")
+			switch len(fields) {
+			case 0:
+				p.directiveProblem(c.Pos(), "%s needs the IDs of the checks it silences and a reason, as in %s KA1004 the caller drains and closes the body", IgnoreDirective, IgnoreDirective)
+				continue
+			case 1:
+				// The IDs are there: show them back with a reason to add.
+				p.directiveProblem(c.Pos(), "%s %s needs a reason: %s %s <why the connection may be dropped here>", IgnoreDirective, fields[0], IgnoreDirective, fields[0])
 				continue
 			}
-			d := &directive{pos: c.Pos(), checks: make(map[*Check]bool)}
+			d := &directive{pos: c.Pos(), text: IgnoreDirective + " " + fields[0], used: make(map[*Check]bool)}
 			for _, id := range strings.Split(fields[0], ",") {
 				chk := Lookup(id)
 				if chk == nil {
-					p.directiveProblem(c.Pos(), "//keepalive:ignore names unknown check %q (known: %s)", id, knownChecks())
+					p.directiveProblem(c.Pos(), "%s names unknown check %q (known: %s)", d.text, id, knownChecks())
 					d = nil
 					break
 				}
-				d.checks[chk] = true
+				if !d.silences(chk) {
+					d.checks = append(d.checks, chk)
+				}
 			}
 			if d == nil {
 				continue
@@ -86,8 +108,8 @@ func (p *pass) ignored(c *Check, pos token.Pos) bool {
 		return false
 	}
 	for _, d := range p.directives(tf)[tf.Line(pos)] {
-		if d.checks[c] {
-			d.used = true
+		if d.silences(c) {
+			d.used[c] = true
 			return true
 		}
 	}
@@ -95,23 +117,32 @@ func (p *pass) ignored(c *Check, pos token.Pos) bool {
 }
 
 func (p *pass) directiveProblem(pos token.Pos, format string, args ...any) {
-	p.Report(analysis.Diagnostic{Pos: pos, Category: DirectiveCategory, Message: fmt.Sprintf(format, args...)})
+	p.Report(analysis.Diagnostic{Pos: pos, Category: DirectiveCategory, URL: DirectiveURL, Message: fmt.Sprintf(format, args...)})
 }
 
-// reportUnusedIgnores reports the directives that silenced nothing, when
-// every check they name ran: a directive whose finding is gone should go
-// too, or it will hide the next real one.
+// reportUnusedIgnores reports the directives that silenced nothing, and
+// the IDs of a directive that silenced nothing when others in its list did,
+// for the checks that ran: a directive whose finding is gone should go too,
+// or it will hide the next real one.
 func (p *pass) reportUnusedIgnores() {
 	for _, d := range p.allIgnores {
-		if d.used {
-			continue
+		var unused []string
+		all := true // every check named ran
+		for _, c := range d.checks {
+			if !p.enabled[c] {
+				all = false
+				continue
+			}
+			if !d.used[c] {
+				unused = append(unused, c.ID)
+			}
 		}
-		all := true
-		for c := range d.checks {
-			all = all && p.enabled[c]
-		}
-		if all {
-			p.directiveProblem(d.pos, "unused //keepalive:ignore directive: nothing is reported here any more")
+		switch {
+		case len(unused) == 0:
+		case len(d.used) == 0 && all:
+			p.directiveProblem(d.pos, "%s silences nothing: no such finding on this line or the next; remove it", d.text)
+		default:
+			p.directiveProblem(d.pos, "%s: %s silences nothing on this line or the next; remove it from the list", d.text, strings.Join(unused, ", "))
 		}
 	}
 }
