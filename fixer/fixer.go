@@ -30,6 +30,9 @@ type Options struct {
 	// Timeout sets Client.Timeout on a declared client. It also cuts off
 	// long body reads (streaming, large downloads), so it is off by default.
 	Timeout time.Duration
+	// SingleFile offers only fixes whose edits all lie in the file of their
+	// diagnostic, for drivers that apply no other edit (golangci-lint).
+	SingleFile bool
 	// NoEdits plans the fixes (so diagnostics still say why none is
 	// offered) but computes no edits: formatting and type-checking the
 	// rewritten package is most of the cost when the edits are not wanted.
@@ -82,6 +85,7 @@ type Fix struct {
 	moved    ast.Stmt   // a defer Close that a KA1004 fix moves up
 	without  []ast.Node // settings left out of a hoisted literal
 	follows  *Fix       // the hoist that removes this setting
+	group    int        // how many fixes share these edits
 }
 
 // SuggestedFixes returns the fix in the form analysis.Diagnostic carries:
@@ -117,6 +121,7 @@ type Planner struct {
 	clientReason  string // why no client could be chosen
 	claimed       map[string]bool
 	assigned      map[types.Object]bool
+	joined        [][]*Fix // fixes that only together leave an import unused
 }
 
 // NewPlanner returns a planner for pass. facts may be nil.
@@ -206,7 +211,6 @@ func (pl *Planner) Resolve() {
 	}
 	pl.planHoistDecls()
 	pl.planSharedDecls()
-	pl.planImports()
 	pl.finish()
 }
 

@@ -3,6 +3,7 @@ package fixer
 import (
 	"go/ast"
 	"go/token"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,7 +22,7 @@ func (pl *Planner) importAs(sf *srcFile, path string) (string, []rawEdit) {
 		}
 	}
 	if name, ok := sf.imports[path]; ok {
-		return name, []rawEdit{importPlaceholder(sf)}
+		return name, []rawEdit{importPlaceholder(sf, path, true)}
 	}
 	base := path[strings.LastIndexByte(path, '/')+1:]
 	name := base
@@ -32,74 +33,121 @@ func (pl *Planner) importAs(sf *srcFile, path string) (string, []rawEdit) {
 		}
 	}
 	sf.imports[path] = name
-	return name, []rawEdit{importPlaceholder(sf)}
+	return name, []rawEdit{importPlaceholder(sf, path, true)}
 }
 
-// importPlaceholder stands for the import edits of sf, which are written
-// once every fix has said what it imports (planImports): all new imports of
-// a file go in together, so that a single import line can become a block.
-func importPlaceholder(sf *srcFile) rawEdit { return rawEdit{file: sf, start: -1, end: -1} }
+// importPlaceholder stands for adding (or, with add false, removing) the
+// import of path in sf. The import edits of a file are written only once
+// it is known which fixes are applied together (expandImports): the new
+// imports of a file go in together, so that a single import line can
+// become a block, and a removal never collides with an insertion.
+func importPlaceholder(sf *srcFile, path string, add bool) rawEdit {
+	op := "-"
+	if add {
+		op = "+"
+	}
+	return rawEdit{file: sf, start: -1, end: -1, text: op + path}
+}
 
-// planImports replaces each fix's placeholders with its files' import
-// edits.
-func (pl *Planner) planImports() {
-	edits := make(map[*srcFile][]rawEdit)
-	for _, f := range pl.fixes {
-		var out []rawEdit
-		for _, e := range f.raw {
-			if e.start >= 0 {
-				out = append(out, e)
-				continue
-			}
-			if _, ok := edits[e.file]; !ok {
-				edits[e.file] = pl.importEdits(e.file)
-			}
-			for _, ie := range edits[e.file] {
-				out = appendUnique(out, ie)
-			}
+func (e rawEdit) placeholder() bool { return e.start < 0 }
+
+// expandImports replaces the import placeholders among edits with the
+// import edits of their files: every import added or removed in a file by
+// any of the edits, written as one set.
+func (pl *Planner) expandImports(edits []rawEdit) []rawEdit {
+	type change struct {
+		add    []string
+		remove map[string]bool
+	}
+	changes := make(map[*srcFile]*change)
+	var order []*srcFile
+	var out []rawEdit
+	for _, e := range edits {
+		if !e.placeholder() {
+			out = appendUnique(out, e)
+			continue
 		}
-		f.raw = out
+		c := changes[e.file]
+		if c == nil {
+			c = &change{remove: make(map[string]bool)}
+			changes[e.file] = c
+			order = append(order, e.file)
+		}
+		path := e.text[1:]
+		if e.text[0] == '-' {
+			c.remove[path] = true
+		} else if !slices.Contains(c.add, path) {
+			c.add = append(c.add, path)
+		}
 	}
+	for _, sf := range order {
+		c := changes[sf]
+		sort.Strings(c.add)
+		for _, ie := range pl.importEdits(sf, c.add, c.remove) {
+			out = appendUnique(out, ie)
+		}
+	}
+	return out
 }
 
-// importEdits adds the imports recorded for sf. A lone `import "x"` line
-// becomes a block, as goimports would write it; otherwise each import goes
-// next to the standard-library imports already there.
-func (pl *Planner) importEdits(sf *srcFile) []rawEdit {
-	var paths []string
-	for p := range sf.imports {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
+// importEdits adds the imports of paths to sf and removes those of remove.
+// A lone `import "x"` line becomes a block, as goimports would write it;
+// otherwise each import goes next to the standard-library imports already
+// there.
+func (pl *Planner) importEdits(sf *srcFile, paths []string, remove map[string]bool) []rawEdit {
 	var decls []*ast.GenDecl
 	for _, decl := range sf.ast.Decls {
 		if gd, ok := decl.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
 			decls = append(decls, gd)
 		}
 	}
+	var out []rawEdit
 	if len(decls) == 1 && !decls[0].Lparen.IsValid() && len(decls[0].Specs) == 1 {
 		old := decls[0].Specs[0].(*ast.ImportSpec)
 		oldPath, _ := strconv.Unquote(old.Path.Value)
-		specs := map[string]string{oldPath: sf.text(old)}
+		specs := map[string]string{}
+		var keys []string
+		if !remove[oldPath] {
+			specs[oldPath] = sf.text(old)
+			keys = append(keys, oldPath)
+		}
 		for _, p := range paths {
 			specs[p] = specText(p, sf.imports[p])
+			keys = append(keys, p)
 		}
-		keys := append([]string{oldPath}, paths...)
 		sort.Strings(keys)
 		var b strings.Builder
-		b.WriteString("import (")
-		for _, k := range keys {
-			b.WriteString("\n\t" + specs[k])
+		switch len(keys) {
+		case 0:
+			return []rawEdit{sf.wholeLines(sf.off(decls[0].Pos()), sf.off(decls[0].End()))}
+		case 1:
+			b.WriteString("import " + specs[keys[0]])
+		default:
+			b.WriteString("import (")
+			for _, k := range keys {
+				b.WriteString("\n\t" + specs[k])
+			}
+			b.WriteString("\n)")
 		}
-		b.WriteString("\n)")
 		return []rawEdit{{file: sf, start: sf.off(decls[0].Pos()), end: sf.off(decls[0].End()), text: b.String()}}
 	}
-	var out []rawEdit
+	for _, gd := range decls {
+		for _, s := range gd.Specs {
+			is := s.(*ast.ImportSpec)
+			if p, _ := strconv.Unquote(is.Path.Value); remove[p] {
+				if len(gd.Specs) == 1 {
+					out = append(out, sf.wholeLines(sf.off(gd.Pos()), sf.off(gd.End())))
+				} else {
+					out = append(out, sf.wholeLines(sf.off(is.Pos()), sf.off(is.End())))
+				}
+			}
+		}
+	}
 	for _, p := range paths {
-		e := pl.importEdit(sf, p, sf.imports[p])
+		e := pl.importEdit(sf, p, sf.imports[p], remove)
 		merged := false
 		for i := range out {
-			if out[i].start == e.start && out[i].end == e.end {
+			if out[i].start == e.start && out[i].end == e.end && out[i].start == out[i].end {
 				out[i].text += e.text
 				merged = true
 			}
@@ -141,7 +189,7 @@ func (pl *Planner) importNameFree(sf *srcFile, name string) bool {
 // importEdit inserts the import of path as name into sf: after the
 // standard-library import that sorts just before it, or before the first
 // one, or in a new declaration after the package clause.
-func (pl *Planner) importEdit(sf *srcFile, path, name string) rawEdit {
+func (pl *Planner) importEdit(sf *srcFile, path, name string, remove map[string]bool) rawEdit {
 	spec := specText(path, name)
 	var before, after *ast.ImportSpec
 	var beforeDecl, afterDecl *ast.GenDecl
@@ -153,6 +201,9 @@ func (pl *Planner) importEdit(sf *srcFile, path, name string) rawEdit {
 		for _, s := range gd.Specs {
 			is := s.(*ast.ImportSpec)
 			p, _ := strconv.Unquote(is.Path.Value)
+			if remove[p] {
+				continue // its line goes: no anchor
+			}
 			if p == "C" || strings.Contains(strings.Split(p, "/")[0], ".") {
 				continue // not the standard library's group
 			}

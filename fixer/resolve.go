@@ -3,12 +3,16 @@ package fixer
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/format"
 	"go/importer"
 	"go/parser"
 	"go/token"
 	"go/types"
+	"golang.org/x/tools/go/analysis"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,22 +20,27 @@ import (
 )
 
 // finish applies every surviving fix to the package at once, formats and
-// type-checks the result, and gives each fix the hunks of the result that
-// its edits produced. A file whose result would not parse, format or
-// type-check loses its fixes, and the rest is tried again.
-//
-// Because all fixes come from one combined result, the hunks never
-// overlap, and two fixes that touch the same lines carry the same hunk:
-// every driver (this command, go fix, golangci-lint) merges identical
-// edits, so applying all fixes gives the same file whichever applies them.
+// type-checks the result, and then gives each fix edits of its own
+// (isolate). A file whose result would not parse, format or type-check
+// loses its fixes, and the rest is tried again. An import that the fixes
+// leave unused is removed by the fixes that removed its last uses.
 func (pl *Planner) finish() {
-	for attempt := 0; attempt < 4; attempt++ {
-		results, bad := pl.combine()
+	for attempt := 0; attempt < 6; attempt++ {
+		results, bad := pl.combine(pl.live())
+		var unused []unusedImport
 		if bad == nil {
-			bad = pl.typeCheck(results)
+			bad, unused = pl.typeCheck(results)
+		}
+		if bad == nil && len(unused) > 0 {
+			if pl.removeUnused(unused) {
+				continue
+			}
+			bad = unused[0].file
 		}
 		if bad == nil {
-			pl.assignHunks(results)
+			if !pl.isolate(results) {
+				pl.shareAll(results)
+			}
 			return
 		}
 		for _, f := range pl.fixes {
@@ -47,13 +56,25 @@ func (pl *Planner) finish() {
 	}
 }
 
-// combine applies the raw edits of the surviving fixes file by file. It
-// returns the new text of each changed file, or the first file whose
-// result does not parse. Fixes whose edits overlap another's are dropped.
-func (pl *Planner) combine() (map[*srcFile][]byte, *srcFile) {
-	byFile := make(map[*srcFile][]rawEdit)
+// live returns the fixes that still have edits to make.
+func (pl *Planner) live() []*Fix {
+	var out []*Fix
 	for _, f := range pl.fixes {
-		if f.dropped || len(f.raw) == 0 {
+		if !f.dropped && len(f.raw) > 0 {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// combine applies the raw edits of fixes file by file. It returns the new
+// text of each changed file, or the first file whose result does not
+// parse. Fixes whose edits overlap another's are dropped.
+func (pl *Planner) combine(fixes []*Fix) (map[*srcFile][]byte, *srcFile) {
+	var all []rawEdit
+	byFile := make(map[*srcFile][]rawEdit)
+	for _, f := range fixes {
+		if f.dropped {
 			continue
 		}
 		if conflicts(byFile, f.raw) {
@@ -61,8 +82,22 @@ func (pl *Planner) combine() (map[*srcFile][]byte, *srcFile) {
 			continue
 		}
 		for _, e := range f.raw {
-			byFile[e.file] = appendUnique(byFile[e.file], e)
+			if !e.placeholder() {
+				byFile[e.file] = appendUnique(byFile[e.file], e)
+			}
+			all = append(all, e)
 		}
+	}
+	return pl.apply(pl.expandImports(all))
+}
+
+// apply writes edits into their files, formatting each result when the file
+// was gofmt-clean before. It returns the new text of each changed file, or
+// the first file whose result does not parse (or format).
+func (pl *Planner) apply(edits []rawEdit) (map[*srcFile][]byte, *srcFile) {
+	byFile := make(map[*srcFile][]rawEdit)
+	for _, e := range edits {
+		byFile[e.file] = append(byFile[e.file], e)
 	}
 	results := make(map[*srcFile][]byte)
 	for _, sf := range pl.sortedFiles() {
@@ -74,6 +109,9 @@ func (pl *Planner) combine() (map[*srcFile][]byte, *srcFile) {
 		var out bytes.Buffer
 		last := 0
 		for _, e := range edits {
+			if e.start < last {
+				return nil, sf // overlapping edits: a planning error
+			}
 			out.Write(sf.src[last:e.start])
 			out.WriteString(e.text)
 			last = e.end
@@ -144,9 +182,9 @@ func appendUnique(edits []rawEdit, e rawEdit) []rawEdit {
 // first file with an error, or nil. Imports resolve to the packages the
 // original already depends on, directly or not; the fixes only add imports
 // of packages net/http itself imports.
-func (pl *Planner) typeCheck(results map[*srcFile][]byte) *srcFile {
+func (pl *Planner) typeCheck(results map[*srcFile][]byte) (*srcFile, []unusedImport) {
 	if len(results) == 0 {
-		return nil
+		return nil, nil
 	}
 	// Unchanged files are checked as they were parsed; only the changed
 	// ones are parsed again, into the same file set.
@@ -163,7 +201,7 @@ func (pl *Planner) typeCheck(results map[*srcFile][]byte) *srcFile {
 		}
 		parsed, err := parser.ParseFile(fset, sf.name, text, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
-			return sf
+			return sf, nil
 		}
 		files = append(files, parsed)
 	}
@@ -190,7 +228,8 @@ func (pl *Planner) typeCheck(results map[*srcFile][]byte) *srcFile {
 			}
 		}
 	}
-	var first error
+	var errs []types.Error
+	var other error
 	conf := types.Config{
 		GoVersion:   pl.pass.Pkg.GoVersion(),
 		Sizes:       pl.pass.TypesSizes,
@@ -208,31 +247,131 @@ func (pl *Planner) typeCheck(results map[*srcFile][]byte) *srcFile {
 			}
 			fallbackMu.Lock()
 			defer fallbackMu.Unlock()
-			return fallbackImporter.Import(path)
+			if p, err := fallbackImporter.Import(path); err == nil {
+				return p, nil
+			}
+			return stdStandIn(path, deps)
 		}),
 		Error: func(err error) {
-			if first == nil {
-				first = err
+			var te types.Error
+			if errors.As(err, &te) {
+				errs = append(errs, te)
+			} else if other == nil {
+				other = err
 			}
 		},
 	}
 	_, _ = conf.Check(pl.pass.Pkg.Path(), fset, files, nil)
-	if first == nil {
-		return nil
+	if len(errs) == 0 && other == nil {
+		return nil, nil
 	}
-	var te types.Error
-	if errors.As(first, &te) {
-		if sf := names[te.Fset.Position(te.Pos).Filename]; sf != nil {
-			return sf
+	// "imported and not used" of an import the file had: the fixes
+	// took away its last use, and they can take the import away too.
+	var unused []unusedImport
+	for _, te := range errs {
+		sf := names[te.Fset.Position(te.Pos).Filename]
+		if _, changed := results[sf]; sf == nil || !changed {
+			unused = nil
+			break
+		}
+		path, ok := unusedImportPath(te.Msg)
+		if !ok || !sf.importsPath(path) {
+			unused = nil
+			break
+		}
+		unused = append(unused, unusedImport{sf, path})
+	}
+	if other == nil && len(unused) == len(errs) {
+		return nil, unused
+	}
+	if len(errs) > 0 {
+		if sf := names[errs[0].Fset.Position(errs[0].Pos).Filename]; sf != nil {
+			return sf, nil
 		}
 	}
 	// An error outside the changed files: blame the first changed one.
 	for _, sf := range pl.sortedFiles() {
 		if _, changed := results[sf]; changed {
-			return sf
+			return sf, nil
 		}
 	}
-	return pl.sortedFiles()[0] // unreachable: results is not empty
+	return pl.sortedFiles()[0], nil // unreachable: results is not empty
+}
+
+// unusedImport is an import of path in file that the fixes left unused.
+type unusedImport struct {
+	file *srcFile
+	path string
+}
+
+// unusedImportPath returns the path in go/types' message for an unused
+// import: `"net/http" imported and not used` or `"x" imported as y and not
+// used`.
+func unusedImportPath(msg string) (string, bool) {
+	if !strings.HasSuffix(msg, " and not used") || !strings.HasPrefix(msg, `"`) {
+		return "", false
+	}
+	end := strings.Index(msg[1:], `"`)
+	if end < 0 {
+		return "", false
+	}
+	return msg[1 : 1+end], true
+}
+
+// importsPath reports whether the file as it was imports path.
+func (sf *srcFile) importsPath(path string) bool {
+	for _, spec := range sf.ast.Imports {
+		if p, _ := strconv.Unquote(spec.Path.Value); p == path {
+			return true
+		}
+	}
+	return false
+}
+
+// removeUnused gives the removal of each unused import to the fixes that
+// removed its uses in that file, and ties them together: only applied
+// together do they leave the import unused. It reports false when no fix
+// is to blame, or when the removal was already planned.
+func (pl *Planner) removeUnused(unused []unusedImport) bool {
+	for _, u := range unused {
+		var blamed []*Fix
+		for _, id := range u.file.usesOf(pl.pass.TypesInfo, u.path) {
+			start, end := u.file.off(id.Pos()), u.file.off(id.End())
+			for _, f := range pl.live() {
+				for _, e := range f.raw {
+					if e.file == u.file && !e.placeholder() && e.start <= start && end <= e.end && !slices.Contains(blamed, f) {
+						blamed = append(blamed, f)
+					}
+				}
+			}
+		}
+		if len(blamed) == 0 {
+			return false
+		}
+		removal := importPlaceholder(u.file, u.path, false)
+		for _, f := range blamed {
+			if slices.Contains(f.raw, removal) {
+				return false
+			}
+			f.raw = append(f.raw, removal)
+		}
+		pl.joined = append(pl.joined, blamed)
+	}
+	return true
+}
+
+// usesOf returns the identifiers of sf that refer to its import of path.
+func (sf *srcFile) usesOf(info *types.Info, path string) []*ast.Ident {
+	var out []*ast.Ident
+	ast.Inspect(sf.ast, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if pn, ok := info.Uses[id].(*types.PkgName); ok && pn.Imported().Path() == path {
+				out = append(out, id)
+			}
+		}
+		return true
+	})
+	return out
 }
 
 var (
@@ -250,71 +389,188 @@ func (f importerFunc) Import(path string) (*types.Package, error) {
 	return p, err
 }
 
-// assignHunks gives each fix the hunks of the combined result that hold
-// its edits.
-func (pl *Planner) assignHunks(results map[*srcFile][]byte) {
-	for sf, text := range results {
-		for _, h := range Diff(sf.src, text) {
-			var owners []*Fix
-			for _, f := range pl.fixes {
-				if f.dropped {
-					continue
+// isolate gives every fix edits of its own: the hunks of the package as
+// that fix alone rewrites it, with the declarations and imports it needs.
+// Drivers may apply any subset of a package's fixes (golangci-lint leaves
+// out the ones a //nolint or --new-from-rev filters; go fix skips one that
+// conflicts), so each fix must compile alone and with any others. Fixes
+// whose hunks overlap or start at one place, or that only together leave an
+// import unused, are joined into a group whose members all carry the
+// group's hunks. It reports false when the groups' hunks together do not
+// give the combined result.
+func (pl *Planner) isolate(results map[*srcFile][]byte) bool {
+	fixes := pl.live()
+	index := make(map[*Fix]int)
+	for i, f := range fixes {
+		index[f] = i
+	}
+	parent := make([]int, len(fixes))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		if parent[i] != i {
+			parent[i] = find(parent[i])
+		}
+		return parent[i]
+	}
+	union := func(i, j int) bool {
+		ri, rj := find(i), find(j)
+		if ri == rj {
+			return false
+		}
+		parent[rj] = ri
+		return true
+	}
+	for _, g := range pl.joined {
+		for _, f := range g[1:] {
+			if i, ok := index[f]; ok {
+				if j, ok := index[g[0]]; ok {
+					union(j, i)
 				}
-				for _, e := range f.raw {
-					if e.file == sf && e.start <= h.End && h.Start-1 <= e.end {
-						owners = append(owners, f)
-						break
+			}
+		}
+	}
+	for round := 0; round <= len(fixes); round++ {
+		groups := make(map[int][]*Fix)
+		var roots []int
+		for i, f := range fixes {
+			r := find(i)
+			if groups[r] == nil {
+				roots = append(roots, r)
+			}
+			groups[r] = append(groups[r], f)
+		}
+		type owned struct {
+			root int
+			h    Hunk
+		}
+		hunks := make(map[int]map[*srcFile][]Hunk)
+		byFile := make(map[*srcFile][]owned)
+		for _, r := range roots {
+			var edits []rawEdit
+			for _, f := range groups[r] {
+				edits = append(edits, f.raw...)
+			}
+			texts, bad := pl.apply(pl.expandImports(edits))
+			if bad != nil {
+				return false
+			}
+			hunks[r] = make(map[*srcFile][]Hunk)
+			for sf, text := range texts {
+				for _, h := range Diff(sf.src, text) {
+					hunks[r][sf] = append(hunks[r][sf], h)
+					byFile[sf] = append(byFile[sf], owned{r, h})
+				}
+			}
+		}
+		joined := false
+		for _, hs := range byFile {
+			for i := range hs {
+				for j := i + 1; j < len(hs); j++ {
+					a, b := hs[i], hs[j]
+					if a.root == b.root || sameHunk(a.h, b.h) {
+						continue
+					}
+					if a.h.Start == b.h.Start || (a.h.Start < b.h.End && b.h.Start < a.h.End) {
+						joined = union(a.root, b.root) || joined
 					}
 				}
 			}
-			if len(owners) == 0 {
-				owners = pl.nearest(sf, h)
+		}
+		if !joined {
+			// Together, the groups must give what was type-checked.
+			for sf, hs := range byFile {
+				var unique []Hunk
+				for _, o := range hs {
+					if !slices.ContainsFunc(unique, func(h Hunk) bool { return sameHunk(h, o.h) }) {
+						unique = append(unique, o.h)
+					}
+				}
+				if !bytes.Equal(applyHunks(sf.src, unique), results[sf]) {
+					for _, o := range hs[1:] {
+						joined = union(hs[0].root, o.root) || joined
+					}
+				}
 			}
-			for _, f := range owners {
-				f.Edits = append(f.Edits, editOf(sf, h))
+		}
+		if !joined {
+			for _, r := range roots {
+				for _, f := range groups[r] {
+					f.Edits = nil
+					for _, sf := range pl.sortedFiles() {
+						for _, h := range hunks[r][sf] {
+							f.Edits = append(f.Edits, editOf(sf, h))
+						}
+					}
+					f.group = len(groups[r])
+				}
+			}
+			pl.singleFile()
+			return true
+		}
+	}
+	return false
+}
+
+// shareAll gives every fix all the hunks of the combined result: applying
+// any one of them applies them all. The fallback when the fixes cannot be
+// isolated.
+func (pl *Planner) shareAll(results map[*srcFile][]byte) {
+	var edits []analysis.TextEdit
+	for _, sf := range pl.sortedFiles() {
+		if text, ok := results[sf]; ok {
+			for _, h := range Diff(sf.src, text) {
+				edits = append(edits, editOf(sf, h))
 			}
 		}
 	}
+	fixes := pl.live()
+	for _, f := range fixes {
+		f.Edits = edits
+		f.group = len(fixes)
+	}
+	pl.singleFile()
+}
+
+// singleFile withdraws, for drivers that apply a fix only in the file of
+// its diagnostic (golangci-lint), every fix with edits in another file: it
+// would be applied without the declaration it needs. The fix whose own file
+// holds the declaration adds it; a second run then fixes the rest.
+func (pl *Planner) singleFile() {
+	if !pl.opts.SingleFile {
+		return
+	}
 	for _, f := range pl.fixes {
-		if f.dropped {
-			f.Edits = nil
-			continue
+		for _, e := range f.Edits {
+			if pl.pass.Fset.File(e.Pos) != f.file.tf {
+				f.Edits = nil
+				f.Reason = "no fix in this run: it needs a declaration in " + filepath.Base(pl.pass.Fset.File(e.Pos).Name()) + ", which this driver edits only with that file's own fixes; run the fixes again once that file is fixed"
+				break
+			}
 		}
-		sort.Slice(f.Edits, func(i, j int) bool { return f.Edits[i].Pos < f.Edits[j].Pos })
 	}
 }
 
-// nearest returns the surviving fix with an edit in sf closest to h; a
-// hunk gofmt produced next to an edit (a realigned neighbour) belongs to
-// it.
-func (pl *Planner) nearest(sf *srcFile, h Hunk) []*Fix {
-	var best *Fix
-	bestDist := -1
-	for _, f := range pl.fixes {
-		if f.dropped {
-			continue
-		}
-		for _, e := range f.raw {
-			if e.file != sf {
-				continue
-			}
-			d := abs(e.start - h.Start)
-			if bestDist < 0 || d < bestDist {
-				best, bestDist = f, d
-			}
-		}
-	}
-	if best == nil {
-		return nil
-	}
-	return []*Fix{best}
-}
+func sameHunk(a, b Hunk) bool { return a.Start == b.Start && a.End == b.End && a.New == b.New }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
+// applyHunks applies non-overlapping hunks, sorted or not, to src.
+func applyHunks(src []byte, hunks []Hunk) []byte {
+	sorted := slices.Clone(hunks)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Start < sorted[j].Start })
+	var out bytes.Buffer
+	last := 0
+	for _, h := range sorted {
+		if h.Start < last {
+			return nil
+		}
+		out.Write(src[last:h.Start])
+		out.WriteString(h.New)
+		last = h.End
 	}
-	return x
+	out.Write(src[last:])
+	return out.Bytes()
 }
 
 // namedClientPackage stands in for the package of the -client option when
@@ -333,4 +589,10 @@ func (pl *Planner) namedClientPackage(path string, nethttp *types.Package) *type
 	pkg.Scope().Insert(types.NewVar(token.NoPos, pkg, name, types.NewPointer(client.Type())))
 	pkg.MarkComplete()
 	return pkg
+}
+
+// stdStandIn is the last resort for an import the fixes add and the driver
+// cannot resolve: none is known.
+func stdStandIn(path string, _ map[string]*types.Package) (*types.Package, error) {
+	return nil, fmt.Errorf("package %s not among the package's dependencies", path)
 }
