@@ -1,9 +1,11 @@
 package fixer
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"go/version"
 
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
@@ -11,9 +13,11 @@ import (
 	"github.com/keepalivefix/keepalivefix/internal/knowledge"
 )
 
-// planDrainBody replaces body.Close() with drainAndClose(body), where body
-// is a response's Body; the helper returns Close's error, so the call fits
-// wherever the Close did (defer, return, if err := ...).
+// planDrainBody drains the body before the Close at (or in) the flagged
+// node. A Close whose result is not used, a statement or deferred, becomes
+// drainAndClose(body); one whose error is used (return resp.Body.Close(),
+// if err := resp.Body.Close(); ...) keeps its Close and gets the bounded
+// drain just before its statement.
 func (pl *Planner) planDrainBody(f *Fix) error {
 	var close *ast.CallExpr
 	ast.Inspect(f.node, func(n ast.Node) bool {
@@ -29,11 +33,65 @@ func (pl *Planner) planDrainBody(f *Fix) error {
 	if close == nil {
 		return errorf("no Close of a response body")
 	}
+	sf := f.file
 	body := ast.Unparen(close.Fun).(*ast.SelectorExpr).X
-	f.needs |= needDrainHelper
-	f.raw = append(f.raw, rawEdit{file: f.file, start: f.file.off(close.Pos()), end: f.file.off(close.End()),
-		text: pl.drain + "(" + f.file.text(body) + ")"})
+	path, _ := astutil.PathEnclosingInterval(sf.ast, close.Pos(), close.End())
+	switch parentOf(path, close).(type) {
+	case *ast.ExprStmt, *ast.DeferStmt:
+		f.needs |= needDrainHelper
+		f.raw = append(f.raw, rawEdit{file: sf, start: sf.off(close.Pos()), end: sf.off(close.End()),
+			text: pl.drain + "(" + sf.text(body) + ")"})
+		f.Message = "Drain the body (at most 64 KiB) before closing it"
+		return nil
+	}
+	stmt := statementOf(path)
+	if stmt == nil {
+		return errorf("no fix: the Close is not part of a statement the drain can go before")
+	}
+	ioName, edits := pl.importAs(sf, "io")
+	discard := ioName + ".Discard"
+	if v := pl.pass.Pkg.GoVersion(); v != "" && version.Compare(v, "go1.16") < 0 {
+		var e []rawEdit
+		var ioutil string
+		ioutil, e = pl.importAs(sf, "io/ioutil")
+		edits = append(edits, e...)
+		discard = ioutil + ".Discard"
+	}
+	at := sf.lineStart(sf.off(stmt.Pos()))
+	if !sf.blank(at, sf.off(stmt.Pos())) {
+		return errorf("no fix: the statement shares its line")
+	}
+	f.raw = append(f.raw, edits...)
+	f.raw = append(f.raw, rawEdit{file: sf, start: at, end: at,
+		text: fmt.Sprintf("%[1]s// Drain the body (up to 64 KiB) first, so that the connection is reused.\n%[1]s_, _ = %s.CopyN(%s, %s, %d<<10)\n", sf.indentOf(stmt.Pos()), ioName, discard, sf.text(body), DrainLimit>>10)})
 	f.Message = "Drain the body (at most 64 KiB) before closing it"
+	return nil
+}
+
+// statementOf returns the statement of a block, a case or a select clause
+// that evaluates the innermost node of path, within its function; nil when
+// that is an else-if, a loop's header or something else before which
+// nothing can go.
+func statementOf(path []ast.Node) ast.Stmt {
+	for i, n := range path {
+		if _, ok := n.(*ast.FuncLit); ok {
+			return nil
+		}
+		s, ok := n.(ast.Stmt)
+		if !ok || i+1 >= len(path) {
+			continue
+		}
+		switch p := path[i+1].(type) {
+		case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
+			return s
+		case *ast.IfStmt:
+			if p.Else == n {
+				return nil
+			}
+		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt:
+			return nil
+		}
+	}
 	return nil
 }
 

@@ -74,52 +74,86 @@ func (pl *Planner) planSharedDecls() {
 	}
 }
 
-// clientDecl declares the shared client after sf's imports. Its Transport
-// is a clone of http.DefaultTransport, which keeps the proxy from the
-// environment, the dial and TLS handshake timeouts and HTTP/2, with a
-// larger idle pool per host. Client.Timeout is left unset unless asked for:
-// it bounds the whole exchange, body included, and would cut off streams.
+// clientDecl declares the shared client after sf's imports, with the
+// transport type it sends through.
 func (pl *Planner) clientDecl(sf *srcFile) []rawEdit {
 	httpName, edits := pl.importAs(sf, "net/http")
+	syncName, e := pl.importAs(sf, "sync")
+	edits = append(edits, e...)
 	var timeName string
 	if pl.opts.ResponseHeaderTimeout > 0 || pl.opts.Timeout > 0 {
-		var e []rawEdit
 		timeName, e = pl.importAs(sf, "time")
 		edits = append(edits, e...)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n\n// %s is shared by the requests of this package, so that their\n", pl.client)
-	b.WriteString("// connections are kept alive and reused. Its transport is a clone of\n")
-	b.WriteString("// http.DefaultTransport (proxy, dial and TLS timeouts, HTTP/2) with a larger\n")
-	b.WriteString("// idle pool per host")
-	if pl.opts.ResponseHeaderTimeout > 0 {
-		b.WriteString(" and a bound on the wait for response headers")
-	}
-	b.WriteString(".\n")
-	fmt.Fprintf(&b, "var %s = &%s.Client{\n", pl.client, httpName)
+	b.WriteString("\n\n" + Comment(pl.client+" is shared by the requests of this package, so that their connections are kept alive and reused (see "+pl.transportType+")."))
 	if pl.opts.Timeout > 0 {
-		fmt.Fprintf(&b, "\tTimeout: %s,\n", durationExpr(timeName, pl.opts.Timeout))
+		fmt.Fprintf(&b, "var %s = &%s.Client{\n", pl.client, httpName)
+		fmt.Fprintf(&b, "\tTimeout:   %s,\n", durationExpr(timeName, pl.opts.Timeout))
+		fmt.Fprintf(&b, "\tTransport: new(%s),\n}\n", pl.transportType)
+	} else {
+		fmt.Fprintf(&b, "var %s = &%s.Client{Transport: new(%s)}\n", pl.client, httpName, pl.transportType)
 	}
-	fmt.Fprintf(&b, "\tTransport: func() %s.RoundTripper {\n", httpName)
-	fmt.Fprintf(&b, "\t\tt, ok := %s.DefaultTransport.(*%s.Transport)\n", httpName, httpName)
-	b.WriteString("\t\tif !ok {\n")
-	fmt.Fprintf(&b, "\t\t\treturn %s.DefaultTransport\n", httpName)
-	b.WriteString("\t\t}\n")
-	b.WriteString("\t\tt = t.Clone()\n")
-	fmt.Fprintf(&b, "\t\tt.MaxIdleConnsPerHost = %d\n", pl.opts.MaxIdleConnsPerHost)
-	if pl.opts.ResponseHeaderTimeout > 0 {
-		fmt.Fprintf(&b, "\t\tt.ResponseHeaderTimeout = %s\n", durationExpr(timeName, pl.opts.ResponseHeaderTimeout))
-	}
-	b.WriteString("\t\treturn t\n")
-	b.WriteString("\t}(),\n")
-	b.WriteString("}")
+	b.WriteString(TransportSource(pl.transportType, httpName, syncName, timeName, pl.opts))
 	at := sf.off(sf.ast.Name.End())
 	for _, decl := range sf.ast.Decls {
 		if gd, ok := decl.(*ast.GenDecl); ok && gd.Tok.String() == "import" {
 			at = sf.off(gd.End())
 		}
 	}
-	return append(edits, rawEdit{file: sf, start: at, end: at, text: b.String()})
+	return append(edits, rawEdit{file: sf, start: at, end: at, text: strings.TrimSuffix(b.String(), "\n")})
+}
+
+// TransportSource is the declaration of the transport type a shared client
+// sends through, named name, in a file that imports net/http, sync and time
+// as httpName, syncName and timeName. It clones http.DefaultTransport on
+// first use, which keeps the proxy from the environment, the dial and TLS
+// handshake timeouts and HTTP/2, and gives it a larger idle pool per host.
+// Code that replaces http.DefaultTransport (test mocks such as httpmock or
+// gock, tracing wrappers) keeps working: while it is replaced, requests go
+// through the replacement, as they did through http.DefaultClient.
+// Client.Timeout is left unset unless asked for: it bounds the whole
+// exchange, body included, and would cut off streams.
+func TransportSource(name, httpName, syncName, timeName string, opts Options) string {
+	var b strings.Builder
+	b.WriteString("\n")
+	doc := name + " sends through a clone of http.DefaultTransport, made on first use, with a larger idle pool per host"
+	if opts.ResponseHeaderTimeout > 0 {
+		doc += " and a bound on the wait for response headers"
+	}
+	doc += ". While http.DefaultTransport is replaced (by a test's mock or a tracing wrapper), it sends through the replacement, as http.DefaultClient would."
+	b.WriteString(Comment(doc))
+	fmt.Fprintf(&b, "type %s struct {\n", name)
+	fmt.Fprintf(&b, "\tonce  %s.Once\n", syncName)
+	fmt.Fprintf(&b, "\tbase  *%s.Transport // http.DefaultTransport as first used\n", httpName)
+	fmt.Fprintf(&b, "\tclone *%s.Transport\n", httpName)
+	b.WriteString("}\n\n")
+	fmt.Fprintf(&b, "func (t *%s) current() %s.RoundTripper {\n", name, httpName)
+	b.WriteString("\tt.once.Do(func() {\n")
+	fmt.Fprintf(&b, "\t\tif base, ok := %s.DefaultTransport.(*%s.Transport); ok {\n", httpName, httpName)
+	b.WriteString("\t\t\tt.base, t.clone = base, base.Clone()\n")
+	fmt.Fprintf(&b, "\t\t\tt.clone.MaxIdleConnsPerHost = %d\n", opts.MaxIdleConnsPerHost)
+	if opts.ResponseHeaderTimeout > 0 {
+		fmt.Fprintf(&b, "\t\t\tt.clone.ResponseHeaderTimeout = %s\n", durationExpr(timeName, opts.ResponseHeaderTimeout))
+	}
+	b.WriteString("\t\t}\n")
+	b.WriteString("\t})\n")
+	fmt.Fprintf(&b, "\tif base, ok := %s.DefaultTransport.(*%s.Transport); ok && base == t.base {\n", httpName, httpName)
+	b.WriteString("\t\treturn t.clone\n")
+	b.WriteString("\t}\n")
+	fmt.Fprintf(&b, "\treturn %s.DefaultTransport\n", httpName)
+	b.WriteString("}\n\n")
+	fmt.Fprintf(&b, "// RoundTrip sends req through the transport in use.\n")
+	fmt.Fprintf(&b, "func (t *%s) RoundTrip(req *%s.Request) (*%s.Response, error) {\n", name, httpName, httpName)
+	b.WriteString("\treturn t.current().RoundTrip(req)\n")
+	b.WriteString("}\n\n")
+	b.WriteString(Comment("CloseIdleConnections closes the idle connections of the transport in use."))
+	fmt.Fprintf(&b, "func (t *%s) CloseIdleConnections() {\n", name)
+	b.WriteString("\tif c, ok := t.current().(interface{ CloseIdleConnections() }); ok {\n")
+	b.WriteString("\t\tc.CloseIdleConnections()\n")
+	b.WriteString("\t}\n")
+	b.WriteString("}\n")
+	return b.String()
 }
 
 // durationExpr writes d as Go source in the units a person would use.
@@ -151,16 +185,22 @@ func (pl *Planner) drainDecl(sf *srcFile) []rawEdit {
 		edits = append(edits, e...)
 		discard = ioutil + ".Discard"
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "\n// %s reads what is left of body, up to %d KiB, and closes it.\n", pl.drain, DrainLimit>>10)
-	b.WriteString("// net/http reuses a connection only once its response body has been read\n")
-	b.WriteString("// to EOF; the bound keeps a large body from being downloaded just for that.\n")
-	fmt.Fprintf(&b, "func %s(body %s.ReadCloser) error {\n", pl.drain, ioName)
-	fmt.Fprintf(&b, "\t_, _ = %s.CopyN(%s, body, %d<<10)\n", ioName, discard, DrainLimit>>10)
-	b.WriteString("\treturn body.Close()\n")
-	b.WriteString("}\n")
 	at := len(sf.src)
-	return append(edits, rawEdit{file: sf, start: at, end: at, text: b.String()})
+	return append(edits, rawEdit{file: sf, start: at, end: at, text: DrainSource(pl.drain, ioName, discard)})
+}
+
+// DrainSource is the declaration of the drain helper named name, in a file
+// that imports io as ioName, with discard naming io.Discard. It returns
+// nothing, as a deferred Close discards its error: linters that check
+// errors (errcheck) have nothing to report on the calls the fixes write.
+func DrainSource(name, ioName, discard string) string {
+	var b strings.Builder
+	b.WriteString("\n" + Comment(fmt.Sprintf("%s reads what is left of body, up to %d KiB, and closes it. net/http reuses a connection only once its response body has been read to EOF; the bound keeps a large body from being downloaded just for that. The body has been read: an error closing it changes nothing.", name, DrainLimit>>10)))
+	fmt.Fprintf(&b, "func %s(body %s.ReadCloser) {\n", name, ioName)
+	fmt.Fprintf(&b, "\t_, _ = %s.CopyN(%s, body, %d<<10)\n", ioName, discard, DrainLimit>>10)
+	b.WriteString("\t_ = body.Close()\n")
+	b.WriteString("}\n")
+	return b.String()
 }
 
 // reachable reports whether the package at path can be imported without a
@@ -188,4 +228,20 @@ func (pl *Planner) reachable(path string) bool {
 		return false
 	}
 	return walk(pl.pass.Pkg)
+}
+
+// Comment wraps text into // comment lines of at most 77 columns, the
+// width gofmt's own comments keep to.
+func Comment(text string) string {
+	var b strings.Builder
+	line := "//"
+	for _, w := range strings.Fields(text) {
+		if len(line)+1+len(w) > 77 && line != "//" {
+			b.WriteString(line + "\n")
+			line = "//"
+		}
+		line += " " + w
+	}
+	b.WriteString(line + "\n")
+	return b.String()
 }

@@ -115,6 +115,7 @@ type Planner struct {
 	files map[*ast.File]*srcFile
 
 	client        string // name of the shared client
+	transportType string // name of the transport type it sends through
 	drain         string // name of the drain helper
 	declareClient bool   // the client is new: declare it
 	declareDrain  bool   // the helper is new: declare it

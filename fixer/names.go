@@ -127,6 +127,7 @@ func (pl *Planner) chooseNames() {
 		pl.client = pl.existingClient(clientUses)
 		if pl.client == "" {
 			pl.client = pl.pick("httpClient", clientUses, claimed)
+			pl.transportType = pl.pick("sharedTransport", clientUses, claimed)
 			pl.declareClient = true
 		}
 	}
@@ -198,7 +199,7 @@ func (pl *Planner) existingHelper(name string, uses []token.Pos, allowTest bool)
 		return ""
 	}
 	sig := fn.Type().(*types.Signature)
-	if sig.Params().Len() != 1 || sig.Results().Len() != 1 || !takesBody(sig.Params().At(0).Type()) {
+	if sig.Params().Len() != 1 || sig.Results().Len() > 1 || !takesBody(sig.Params().At(0).Type()) {
 		return ""
 	}
 	for _, pos := range uses {

@@ -1,0 +1,3 @@
+module example.com/mockswap
+
+go 1.26
