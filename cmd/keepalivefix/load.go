@@ -17,6 +17,10 @@ import (
 type result struct {
 	findings   []*finding
 	loadErrors []string
+	// loaded are the packages analysed, kept so that fixes can be planned
+	// on them again without loading them twice (fixplan.go).
+	loaded [][]*packages.Package
+	cwd    string
 }
 
 // finding is one diagnostic, sortable by position.
@@ -44,26 +48,34 @@ func (f *finding) String() string {
 	return fmt.Sprintf("%s:%d:%d: %s: %s", f.file, f.line, f.col, f.id, f.msg)
 }
 
-// analyze loads the packages matched by patterns, module by module, and runs
-// a on them.
-func analyze(a *analysis.Analyzer, patterns, buildFlags []string, tests bool) (*result, error) {
-	cwd, err := os.Getwd()
+// loadConfig says what to analyse: the same for the work tree and, with
+// -new-from-rev, for a checkout of the revision.
+type loadConfig struct {
+	dir        string   // patterns are relative to it, and so are printed paths
+	env        []string // of the go command; nil: the process's
+	patterns   []string
+	buildFlags []string
+	tests      bool
+}
+
+// analyze loads the packages matched by lc.patterns, module by module, and
+// runs a on them.
+func analyze(a *analysis.Analyzer, lc loadConfig) (*result, error) {
+	cwd := lc.dir
+	groups, order, err := groupByModule(cwd, lc.patterns)
 	if err != nil {
 		return nil, err
 	}
-	groups, order, err := groupByModule(cwd, patterns)
-	if err != nil {
-		return nil, err
-	}
-	res := new(result)
+	res := &result{cwd: cwd}
 	seen := make(map[key]bool)
 	var all []*finding
 	for _, dir := range order {
 		cfg := &packages.Config{
 			Mode:       packages.LoadAllSyntax | packages.NeedModule,
 			Dir:        dir,
-			Tests:      tests,
-			BuildFlags: buildFlags,
+			Env:        lc.env,
+			Tests:      lc.tests,
+			BuildFlags: lc.buildFlags,
 		}
 		pkgs, err := packages.Load(cfg, groups[dir]...)
 		if err != nil {
@@ -85,6 +97,7 @@ func analyze(a *analysis.Analyzer, patterns, buildFlags []string, tests bool) (*
 		if len(good) == 0 {
 			continue
 		}
+		res.loaded = append(res.loaded, good)
 		g, err := checker.Analyze([]*analysis.Analyzer{a}, good, nil)
 		if err != nil {
 			return nil, err
@@ -233,8 +246,17 @@ func moduleRoot(dir string) string {
 
 // relPath shortens name to a path relative to cwd when it lies below it.
 func relPath(cwd, name string) string {
-	if rel, err := filepath.Rel(cwd, name); err == nil && !strings.HasPrefix(rel, "..") {
+	if rel, ok := relUnder(cwd, name); ok {
 		return rel
 	}
 	return name
+}
+
+// relUnder returns path relative to dir when it lies in dir's tree.
+func relUnder(dir, path string) (string, bool) {
+	rel, err := filepath.Rel(dir, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return rel, true
 }

@@ -61,7 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		asJSON      = fs.Bool("json", false, "same as -format=json")
 		asSARIF     = fs.Bool("sarif", false, "same as -format=sarif")
 		baseline    = fs.String("baseline", "", "report only findings not in this baseline `file`; a missing file is written with the current findings")
-		newFromRev  = fs.String("new-from-rev", "", "report only findings on lines changed since this git `revision`")
+		newFromRev  = fs.String("new-from-rev", "", "report only findings that did not exist at this git `revision` (analysed in a temporary worktree)")
 		opts        = analyzer.DefaultOptions()
 	)
 	fs.BoolVar(&opts.ReportUnusedIgnores, "unused-ignores", false, "report //keepalive:ignore directives that silence nothing")
@@ -121,15 +121,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	patterns := fs.Args()
-	if len(patterns) == 0 {
-		patterns = []string{"./..."}
+	cwd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
+		return exitUsage
 	}
-	var buildFlags []string
+	var rev *revision
+	if *newFromRev != "" {
+		if rev, err = resolveRevision(cwd, *newFromRev); err != nil {
+			fmt.Fprintf(stderr, "keepalivefix: -new-from-rev: %v\n", err)
+			return exitUsage
+		}
+	}
+	lc := loadConfig{dir: cwd, patterns: fs.Args(), tests: *tests}
+	if len(lc.patterns) == 0 {
+		lc.patterns = []string{"./..."}
+	}
 	if *tags != "" {
-		buildFlags = append(buildFlags, "-tags="+strings.TrimSpace(*tags))
+		lc.buildFlags = append(lc.buildFlags, "-tags="+strings.TrimSpace(*tags))
 	}
-	res, err := analyze(a, patterns, buildFlags, *tests)
+	res, err := analyze(a, lc)
 	if err != nil {
 		fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
 		return exitLoad
@@ -137,10 +148,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for _, e := range res.loadErrors {
 		fmt.Fprintf(stderr, "keepalivefix: %s\n", e)
 	}
-	if *newFromRev != "" {
-		if res.findings, err = onlyChanged(*newFromRev, res.findings); err != nil {
+	if rev != nil {
+		// The revision's findings are only compared, never fixed.
+		revOpts := opts
+		revOpts.NoFixEdits = true
+		ra, err := analyzer.New(revOpts)
+		if err == nil {
+			res.findings, err = onlyNew(rev, ra, lc, res.findings, stderr)
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "keepalivefix: -new-from-rev: %v\n", err)
-			return exitUsage
+			return exitLoad
 		}
 	}
 	if *baseline != "" {

@@ -3,9 +3,19 @@ package main
 import (
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+
+	"golang.org/x/tools/go/analysis"
 
 	"github.com/keepalivefix/keepalivefix/analyzer"
 	"github.com/keepalivefix/keepalivefix/internal/report"
@@ -62,23 +72,17 @@ func writeFindings(w io.Writer, format string, fs []*finding) error {
 	return fmt.Errorf("unknown format %q (text, json, sarif, github)", format)
 }
 
-// keep returns the findings of fs whose report form is in kept.
-func keep(fs []*finding, kept []report.Finding) []*finding {
-	type key struct {
-		file      string
-		line, col int
-		check     string
-		msg       string
-	}
-	want := make(map[key]int)
+// keep returns the findings of fs whose report form, rf[i] for fs[i], is
+// in kept.
+func keep(fs []*finding, rf, kept []report.Finding) []*finding {
+	want := make(map[report.Finding]int)
 	for _, k := range kept {
-		want[key{k.File, k.Line, k.Col, k.Check, k.Message}]++
+		want[k]++
 	}
 	var out []*finding
-	for _, f := range fs {
-		k := key{filepath.ToSlash(f.file), f.line, f.col, f.id, f.msg}
-		if want[k] > 0 {
-			want[k]--
+	for i, f := range fs {
+		if want[rf[i]] > 0 {
+			want[rf[i]]--
 			out = append(out, f)
 		}
 	}
@@ -118,18 +122,212 @@ func applyBaseline(path string, fs []*finding, stderr io.Writer) (kept []*findin
 	if err != nil {
 		return nil, false, fmt.Errorf("baseline %s: %w", path, err)
 	}
-	return keep(fs, b.Filter(rf, fps)), false, nil
+	return keep(fs, rf, b.Filter(rf, fps)), false, nil
 }
 
-// onlyChanged keeps the findings on lines changed since rev.
-func onlyChanged(rev string, fs []*finding) ([]*finding, error) {
-	cwd, err := os.Getwd()
+// revision is the commit that -new-from-rev compares with.
+type revision struct {
+	name   string // as the user wrote it
+	commit string
+	top    string // the repository's top level
+}
+
+// resolveRevision checks, before anything is analysed, that dir is in a git
+// work tree and that rev names a commit.
+func resolveRevision(dir, rev string) (*revision, error) {
+	top, err := report.RepoRoot(dir)
 	if err != nil {
 		return nil, err
 	}
-	changed, err := report.ChangedLines(cwd, rev)
+	commit, err := report.ResolveRevision(top, rev)
 	if err != nil {
 		return nil, err
 	}
-	return keep(fs, report.FilterChanged(toReport(fs), changed)), nil
+	return &revision{name: rev, commit: commit, top: top}, nil
+}
+
+// onlyNew keeps the findings that did not exist at rev. It analyses a
+// temporary checkout of rev the way lc describes the work tree (the same
+// directory below the top level, patterns, build flags and tests) with a,
+// and matches the findings of both by check, file relative to the
+// repository and fingerprint, so that moved lines still match while a leak
+// that a change introduces on an unchanged line (an early return added
+// before the defer) is new.
+func onlyNew(rev *revision, a *analysis.Analyzer, lc loadConfig, fs []*finding, stderr io.Writer) ([]*finding, error) {
+	if len(fs) == 0 {
+		return fs, nil // nothing can be new: skip the checkout
+	}
+	co, release, err := checkOut(rev)
+	defer release()
+	if err != nil {
+		return nil, err
+	}
+	var base []*finding
+	if rlc, ok := atCheckout(lc, rev.top, co.Root); ok {
+		res, err := analyze(a, rlc)
+		if err != nil {
+			return nil, fmt.Errorf("analysing %s: %w", rev.name, err)
+		}
+		if n := len(res.loadErrors); n > 0 {
+			fmt.Fprintf(stderr, "keepalivefix: -new-from-rev: %d packages failed to load at %s (their findings count as new), the first: %s\n", n, rev.name, res.loadErrors[0])
+		}
+		base = res.findings
+	}
+	head, headFPs, err := repoFindings(rev.top, fs)
+	if err != nil {
+		return nil, err
+	}
+	old, oldFPs, err := repoFindings(co.Root, base)
+	if err != nil {
+		return nil, err
+	}
+	return keep(fs, head, report.BaselineOf(old, oldFPs).Filter(head, headFPs)), nil
+}
+
+// checkOut makes a temporary work tree of rev. Until release is called, an
+// interrupt removes it before the command exits; release removes it too.
+func checkOut(rev *revision) (co *report.Checkout, release func(), err error) {
+	var mu sync.Mutex // held while co is being made or removed
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	mu.Lock()
+	go func() {
+		s, ok := <-sig
+		if !ok {
+			return
+		}
+		mu.Lock()
+		_ = co.Remove()
+		code := exitLoad
+		if n, ok := s.(syscall.Signal); ok {
+			code = 128 + int(n) // as a shell reports a death by signal
+		}
+		os.Exit(code)
+	}()
+	co, err = report.CheckOut(rev.top, rev.commit)
+	mu.Unlock()
+	return co, func() {
+		signal.Stop(sig)
+		mu.Lock()
+		_ = co.Remove()
+		mu.Unlock()
+		close(sig)
+	}, err
+}
+
+// atCheckout returns lc moved to the same place in the checkout root of
+// the repository top: its directory, absolute patterns inside the
+// repository and a GOWORK file inside it. Directory patterns that do not
+// exist there are left out; ok is false when nothing is left to analyse.
+func atCheckout(lc loadConfig, top, root string) (loadConfig, bool) {
+	move := func(path string) (string, bool) {
+		rel, ok := repoRel(top, path)
+		if !ok {
+			return path, false
+		}
+		return filepath.Join(root, rel), true
+	}
+	dir, ok := move(lc.dir)
+	if !ok {
+		return lc, false
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return lc, false // the directory did not exist then
+	}
+	out := lc
+	out.dir = dir
+	out.patterns = nil
+	for _, p := range lc.patterns {
+		if isDirPattern(p) {
+			if filepath.IsAbs(p) {
+				p, _ = move(p)
+			}
+			base := strings.TrimSuffix(strings.TrimSuffix(p, "..."), "/")
+			if !filepath.IsAbs(base) {
+				base = filepath.Join(dir, base)
+			}
+			if _, err := os.Stat(base); err != nil {
+				continue
+			}
+		}
+		out.patterns = append(out.patterns, p)
+	}
+	if w := os.Getenv("GOWORK"); filepath.IsAbs(w) {
+		if moved, ok := move(w); ok {
+			out.env = append(os.Environ(), "GOWORK="+moved)
+		}
+	}
+	return out, len(out.patterns) > 0
+}
+
+// repoRel returns path relative to the repository top level, following
+// symbolic links when the plain path is not below it; ok is false for a
+// path outside the repository.
+func repoRel(top, path string) (string, bool) {
+	if rel, ok := relUnder(top, path); ok {
+		return rel, true
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return relUnder(top, real)
+	}
+	return "", false
+}
+
+// repoFindings returns the report form of fs with paths relative to the
+// repository top level (absolute outside it: a module cache is the same for
+// both sides), and their fingerprints.
+func repoFindings(top string, fs []*finding) ([]report.Finding, []string, error) {
+	rf := toReport(fs)
+	paths := make(map[string]string)
+	for i, f := range fs {
+		name := f.path
+		if rel, ok := repoRel(top, f.path); ok {
+			name = rel
+		}
+		rf[i].File = filepath.ToSlash(name)
+		paths[rf[i].File] = f.path
+	}
+	fps, err := report.ScopedFingerprints(rf, enclosingFuncs(fs), func(name string) ([]byte, error) { return os.ReadFile(paths[name]) })
+	return rf, fps, err
+}
+
+// enclosingFuncs returns the name of the function declaration that holds
+// each finding ("" at package level, or when its file does not parse),
+// reading each file once. Call lines such as resp, err := c.Get(u) repeat
+// across a file's functions; with the function as the fingerprint's scope,
+// a leak added in one of them is not mistaken for an older one in another.
+func enclosingFuncs(fs []*finding) []string {
+	type span struct {
+		from, to int // lines
+		name     string
+	}
+	spans := make(map[string][]span)
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		ss, ok := spans[f.path]
+		if !ok {
+			fset := token.NewFileSet()
+			if file, err := parser.ParseFile(fset, f.path, nil, parser.SkipObjectResolution); err == nil {
+				for _, d := range file.Decls {
+					fd, ok := d.(*ast.FuncDecl)
+					if !ok {
+						continue
+					}
+					name := fd.Name.Name
+					if fd.Recv != nil && len(fd.Recv.List) == 1 {
+						name = types.ExprString(fd.Recv.List[0].Type) + "." + name
+					}
+					ss = append(ss, span{fset.Position(fd.Pos()).Line, fset.Position(fd.End()).Line, name})
+				}
+			}
+			spans[f.path] = ss
+		}
+		for _, s := range ss {
+			if s.from <= f.line && f.line <= s.to {
+				out[i] = s.name
+				break
+			}
+		}
+	}
+	return out
 }

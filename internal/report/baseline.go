@@ -16,12 +16,16 @@ import (
 // assuming f is the first (occurrence 0) finding of its check on an
 // identical line of that file. Use [Fingerprints] for a set of findings.
 func Fingerprint(f Finding, src []byte) string {
-	return fingerprint(f.Check, f.File, lineText(src, f.Line), 0)
+	return fingerprint(f.Check, f.File, "", lineText(src, f.Line), 0)
 }
 
-func fingerprint(check, file, text string, occ int) string {
+func fingerprint(check, file, scope, text string, occ int) string {
 	h := sha256.New()
-	for _, s := range []string{check, file, text, strconv.Itoa(occ)} {
+	parts := []string{check, file, text, strconv.Itoa(occ)}
+	if scope != "" {
+		parts = append(parts, scope) // unscoped fingerprints stay as they were
+	}
+	for _, s := range parts {
 		_, _ = io.WriteString(h, s)
 		h.Write([]byte{0})
 	}
@@ -53,6 +57,21 @@ func lineText(src []byte, n int) string {
 // their occurrence index in (line, column) order, so the result does not
 // depend on the order of fs.
 func Fingerprints(fs []Finding, readFile func(string) ([]byte, error)) ([]string, error) {
+	return ScopedFingerprints(fs, nil, readFile)
+}
+
+// ScopedFingerprints is [Fingerprints] with scopes[i], such as the name of
+// the function that holds fs[i], as part of what identifies fs[i]: findings
+// on identical lines in different scopes are counted apart, so that a new
+// one in one function does not shift the occurrence indexes of another's.
+// A nil or short scopes, or an empty scope, gives the unscoped fingerprint.
+func ScopedFingerprints(fs []Finding, scopes []string, readFile func(string) ([]byte, error)) ([]string, error) {
+	scope := func(i int) string {
+		if i < len(scopes) {
+			return scopes[i]
+		}
+		return ""
+	}
 	type lineKey struct {
 		file string
 		line int
@@ -69,7 +88,7 @@ func Fingerprints(fs []Finding, readFile func(string) ([]byte, error)) ([]string
 				var err error
 				src, err = readFile(f.File)
 				if err != nil {
-					return nil, fmt.Errorf("report: fingerprinting %s: %w", f.File, err)
+					return nil, fmt.Errorf("fingerprinting the findings of %s: %w", f.File, err)
 				}
 				srcs[f.File] = src
 			}
@@ -100,13 +119,13 @@ func Fingerprints(fs []Finding, readFile func(string) ([]byte, error)) ([]string
 		return x.Message < y.Message
 	})
 
-	type groupKey struct{ check, file, text string }
+	type groupKey struct{ check, file, scope, text string }
 	seen := make(map[groupKey]int)
 	fps := make([]string, len(fs))
 	for _, i := range order {
 		f := fs[i]
-		k := groupKey{f.Check, f.File, text[i]}
-		fps[i] = fingerprint(f.Check, f.File, text[i], seen[k])
+		k := groupKey{f.Check, f.File, scope(i), text[i]}
+		fps[i] = fingerprint(f.Check, f.File, k.scope, text[i], seen[k])
 		seen[k]++
 	}
 	return fps, nil
@@ -133,8 +152,18 @@ func WriteBaseline(w io.Writer, fs []Finding, fps []string) error {
 	if len(fs) != len(fps) {
 		return fmt.Errorf("report: %d findings but %d fingerprints", len(fs), len(fps))
 	}
-	b := Baseline{Version: 1, Findings: make([]BaselineEntry, 0, len(fs))}
+	return encodeJSON(w, BaselineOf(fs, fps))
+}
+
+// BaselineOf returns the version 1 baseline of fs, whose fingerprints are
+// fps, sorted by file, check, fingerprint and message. A finding without a
+// fingerprint (fps too short) is left out: it could never match.
+func BaselineOf(fs []Finding, fps []string) *Baseline {
+	b := &Baseline{Version: 1, Findings: make([]BaselineEntry, 0, len(fs))}
 	for i, f := range fs {
+		if i >= len(fps) || fps[i] == "" {
+			continue
+		}
 		b.Findings = append(b.Findings, BaselineEntry{Check: f.Check, File: f.File, Fingerprint: fps[i], Message: f.Message})
 	}
 	sort.Slice(b.Findings, func(i, j int) bool {
@@ -150,7 +179,7 @@ func WriteBaseline(w io.Writer, fs []Finding, fps []string) error {
 		}
 		return x.Message < y.Message
 	})
-	return encodeJSON(w, b)
+	return b
 }
 
 // ReadBaseline reads a baseline written by [WriteBaseline].
@@ -158,14 +187,14 @@ func ReadBaseline(r io.Reader) (*Baseline, error) {
 	var b Baseline
 	dec := json.NewDecoder(r)
 	if err := dec.Decode(&b); err != nil {
-		return nil, fmt.Errorf("report: reading baseline: %w", err)
+		return nil, fmt.Errorf("not a keepalivefix baseline: %w", err)
 	}
 	if b.Version != 1 {
-		return nil, fmt.Errorf("report: unsupported baseline version %d (want 1)", b.Version)
+		return nil, fmt.Errorf("baseline version %d, but this keepalivefix reads version 1", b.Version)
 	}
 	for i, e := range b.Findings {
 		if e.Check == "" || e.File == "" || e.Fingerprint == "" {
-			return nil, fmt.Errorf("report: baseline entry %d lacks check, file or fingerprint", i)
+			return nil, fmt.Errorf("baseline entry %d lacks a check, file or fingerprint", i)
 		}
 	}
 	return &b, nil

@@ -253,3 +253,45 @@ func TestReadBaselineErrors(t *testing.T) {
 		t.Errorf("ReadBaseline(null findings) = %v, %v", b, err)
 	}
 }
+
+// A finding added in one function on a line identical to an older one in
+// another: with the functions as scopes only the added one is new, and the
+// older one still matches after moving down.
+func TestScopedFingerprints(t *testing.T) {
+	v1 := "package p\n\nfunc old() {\n\tx()\n}\n"
+	v2 := "package p\n\nfunc added() {\n\tx()\n}\n\nfunc old() {\n\tx()\n}\n"
+	base := []Finding{finding("p.go", 4, "KA1004")}
+	head := []Finding{finding("p.go", 4, "KA1004"), finding("p.go", 8, "KA1004")}
+	baseFPs, err := ScopedFingerprints(base, []string{"old"}, reader(map[string]string{"p.go": v1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	headFPs, err := ScopedFingerprints(head, []string{"added", "old"}, reader(map[string]string{"p.go": v2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := BaselineOf(base, baseFPs).Filter(head, headFPs); !reflect.DeepEqual(got, head[:1]) {
+		t.Errorf("new findings %v, want only the one in added, %v", got, head[:1])
+	}
+
+	// Without scopes the occurrence index blames the wrong one.
+	baseFPs, _ = Fingerprints(base, reader(map[string]string{"p.go": v1}))
+	headFPs, _ = Fingerprints(head, reader(map[string]string{"p.go": v2}))
+	if got := BaselineOf(base, baseFPs).Filter(head, headFPs); !reflect.DeepEqual(got, head[1:]) {
+		t.Errorf("unscoped: new findings %v, want %v", got, head[1:])
+	}
+
+	// Empty scopes are the unscoped fingerprints.
+	plain, _ := Fingerprints(head, reader(map[string]string{"p.go": v2}))
+	scoped, _ := ScopedFingerprints(head, []string{"", ""}, reader(map[string]string{"p.go": v2}))
+	if !reflect.DeepEqual(plain, scoped) {
+		t.Errorf("empty scopes change the fingerprints: %v, %v", plain, scoped)
+	}
+}
+
+func TestBaselineOfSkipsUnfingerprinted(t *testing.T) {
+	fs := []Finding{finding("a.go", 1, "KA1001"), finding("a.go", 2, "KA1001")}
+	if b := BaselineOf(fs, []string{"fp"}); len(b.Findings) != 1 || b.Findings[0].Fingerprint != "fp" || b.Version != 1 {
+		t.Errorf("BaselineOf = %+v, want one entry with fingerprint fp", b)
+	}
+}

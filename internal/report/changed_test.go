@@ -4,18 +4,19 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 )
 
-func runGit(t *testing.T, dir string, args ...string) {
+func runGit(t *testing.T, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("git", append([]string{"-C", dir,
 		"-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"}, args...)...)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	out, err := cmd.CombinedOutput()
+	if err != nil {
 		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
+	return strings.TrimSpace(string(out))
 }
 
 func writeFile(t *testing.T, dir, name, content string) {
@@ -29,136 +30,114 @@ func writeFile(t *testing.T, dir, name, content string) {
 	}
 }
 
-func lines(ns ...int) map[int]bool {
-	m := make(map[int]bool)
-	for _, n := range ns {
-		m[n] = true
-	}
-	return m
-}
-
-func TestChangedLines(t *testing.T) {
+// gitRepo returns a repository with two commits, tagged base and head, of
+// sub/a.go; the work tree has an uncommitted change on top.
+func gitRepo(t *testing.T) string {
+	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not installed")
 	}
 	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	t.Setenv("GIT_CONFIG_GLOBAL", os.DevNull)
-
 	dir := t.TempDir()
 	runGit(t, dir, "init", "-q")
-	writeFile(t, dir, "a.go", "l1\nl2\nl3\nl4\nl5\n")
-	writeFile(t, dir, "sp ace.go", "x\ny\n")
-	writeFile(t, dir, "gone.go", "bye\n")
-	writeFile(t, dir, "sub/s.go", "s1\ns2\n")
-	writeFile(t, dir, ".gitignore", "ignored.go\n")
+	writeFile(t, dir, "sub/a.go", "base\n")
 	runGit(t, dir, "add", ".")
 	runGit(t, dir, "commit", "-q", "-m", "base")
 	runGit(t, dir, "tag", "base")
+	writeFile(t, dir, "sub/a.go", "head\n")
+	runGit(t, dir, "commit", "-q", "-am", "head")
+	writeFile(t, dir, "sub/a.go", "work tree\n")
+	return dir
+}
 
-	// In a.go, modify lines 2 and 5 and append line 6, which looks like a
-	// "+++ " header in the diff; delete gone.go.
-	writeFile(t, dir, "a.go", "l1\nL2\nl3\nl4\nnew\n++ b/fake.go\n")
-	writeFile(t, dir, "sp ace.go", "x\nY\n")
-	writeFile(t, dir, "sub/s.go", "s1\ns2\ns3\n")
-	if err := os.Remove(filepath.Join(dir, "gone.go")); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, dir, "added.go", "a1\na2\n") // staged new file
-	runGit(t, dir, "add", "added.go")
-	writeFile(t, dir, "untracked.go", "u1\nu2\nu3") // no final newline
-	writeFile(t, dir, "ignored.go", "i\n")
-
-	got, err := ChangedLines(dir, "base")
+func TestRepoRoot(t *testing.T) {
+	dir := gitRepo(t)
+	want, err := filepath.EvalSymlinks(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]map[int]bool{
-		"a.go":         lines(2, 5, 6),
-		"sp ace.go":    lines(2),
-		"sub/s.go":     lines(3),
-		"added.go":     lines(1, 2),
-		"untracked.go": lines(1, 2, 3),
+	for _, d := range []string{dir, filepath.Join(dir, "sub")} {
+		if got, err := RepoRoot(d); err != nil || got != want {
+			t.Errorf("RepoRoot(%s) = %q, %v; want %q", d, got, err, want)
+		}
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("ChangedLines = %v\nwant %v", got, want)
-	}
-
-	// Relative to a subdirectory.
-	got, err = ChangedLines(filepath.Join(dir, "sub"), "HEAD")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := map[string]map[int]bool{"s.go": lines(3)}; !reflect.DeepEqual(got, want) {
-		t.Errorf("ChangedLines(sub) = %v, want %v", got, want)
-	}
-
-	// Filtering.
-	fs := []Finding{
-		finding("a.go", 1, "KA1001"),
-		finding("a.go", 2, "KA1001"),
-		finding("./a.go", 5, "KA1002"),
-		finding("untracked.go", 3, "KA1004"),
-		finding("other.go", 1, "KA1004"),
-	}
-	changed, _ := ChangedLines(dir, "base")
-	if got, want := FilterChanged(fs, changed), []Finding{fs[1], fs[2], fs[3]}; !reflect.DeepEqual(got, want) {
-		t.Errorf("FilterChanged = %v, want %v", got, want)
-	}
-
-	// Errors.
-	if _, err := ChangedLines(dir, "no-such-rev"); err == nil || !strings.Contains(err.Error(), "unknown git revision") {
-		t.Errorf("unknown rev: err = %v", err)
-	}
-	if _, err := ChangedLines(dir, "--output=/tmp/x"); err == nil {
-		t.Error("option-like revision accepted")
-	}
-	if _, err := ChangedLines(dir, ""); err == nil {
-		t.Error("empty revision accepted")
-	}
-	if _, err := ChangedLines(t.TempDir(), "HEAD"); err == nil || !strings.Contains(err.Error(), "not in a git work tree") {
-		t.Errorf("non-repo: err = %v", err)
+	outside := t.TempDir()
+	if _, err := RepoRoot(outside); err == nil || !strings.Contains(err.Error(), "not in a git work tree") {
+		t.Errorf("RepoRoot outside a repository: err = %v", err)
 	}
 }
 
-func TestParseDiff(t *testing.T) {
-	diff := `diff --git a/x.go b/x.go
-index 1..2 100644
---- a/x.go
-+++ b/x.go
-@@ -3 +3 @@ func f() {
--old
-+new
-@@ -10,0 +11,2 @@
-+a
-+b
-@@ -20,3 +21,0 @@
--gone
-diff --git a/gone.go b/gone.go
-deleted file mode 100644
---- a/gone.go
-+++ /dev/null
-@@ -1,2 +0,0 @@
--x
--y
-diff --git "a/q\"uote.go" "b/q\"uote.go"
---- "a/q\"uote.go"
-+++ "b/q\"uote.go"
-@@ -1 +1 @@
--+++ b/evil.go
-++++ b/evil.go
-`
-	got, err := parseDiff([]byte(diff))
+func TestResolveRevision(t *testing.T) {
+	dir := gitRepo(t)
+	base := runGit(t, dir, "rev-parse", "base")
+	for _, rev := range []string{"base", "HEAD~1", base[:8]} {
+		if got, err := ResolveRevision(dir, rev); err != nil || got != base {
+			t.Errorf("ResolveRevision(%q) = %q, %v; want %s", rev, got, err, base)
+		}
+	}
+	for _, tc := range []struct{ rev, err string }{
+		{"no-such-rev", `unknown revision "no-such-rev"`},
+		{"--output=/tmp/x", "invalid revision"},
+		{"", "invalid revision"},
+	} {
+		if _, err := ResolveRevision(dir, tc.rev); err == nil || !strings.HasPrefix(err.Error(), tc.err) {
+			t.Errorf("ResolveRevision(%q): err = %v, want %q", tc.rev, err, tc.err)
+		}
+	}
+
+	// A shallow clone says why the revision may be missing.
+	shallow := filepath.Join(t.TempDir(), "shallow")
+	runGit(t, dir, "clone", "-q", "--depth=1", "file://"+dir, shallow)
+	if _, err := ResolveRevision(shallow, base); err == nil || !strings.Contains(err.Error(), "shallow clone") {
+		t.Errorf("ResolveRevision in a shallow clone: err = %v", err)
+	}
+}
+
+func TestCheckOut(t *testing.T) {
+	dir := gitRepo(t)
+	repo, err := RepoRoot(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]map[int]bool{
-		"x.go":      lines(3, 11, 12),
-		`q"uote.go`: lines(1),
+	base, err := ResolveRevision(dir, "base")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("parseDiff = %v, want %v", got, want)
+	c, err := CheckOut(repo, base)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := parseDiff([]byte("diff --git a/x b/x\n+++ b/x\n@@ -1 +x @@\n")); err == nil {
-		t.Error("malformed hunk accepted")
+	if got, err := os.ReadFile(filepath.Join(c.Root, "sub", "a.go")); err != nil || string(got) != "base\n" {
+		t.Errorf("checkout of base has sub/a.go = %q, %v; want %q", got, err, "base\n")
+	}
+	if got := runGit(t, dir, "worktree", "list", "--porcelain"); !strings.Contains(got, c.Root) {
+		t.Errorf("worktree list lacks %s:\n%s", c.Root, got)
+	}
+	if err := c.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Remove(); err != nil {
+		t.Errorf("second Remove: %v", err)
+	}
+	if _, err := os.Stat(c.Root); !os.IsNotExist(err) {
+		t.Errorf("checkout still there after Remove: %v", err)
+	}
+	if got := runGit(t, dir, "worktree", "list", "--porcelain"); strings.Contains(got, c.Root) {
+		t.Errorf("worktree still registered after Remove:\n%s", got)
+	}
+	// The work tree and the branch are untouched.
+	if got, _ := os.ReadFile(filepath.Join(dir, "sub", "a.go")); string(got) != "work tree\n" {
+		t.Errorf("work tree changed: sub/a.go = %q", got)
+	}
+	if got := runGit(t, dir, "status", "--porcelain"); got != "M sub/a.go" {
+		t.Errorf("git status after the checkout: %q", got)
+	}
+
+	if _, err := CheckOut(repo, strings.Repeat("0", 40)); err == nil || !strings.Contains(err.Error(), "checking out 000000000000") {
+		t.Errorf("CheckOut of a missing commit: err = %v", err)
+	}
+	if got := runGit(t, dir, "worktree", "list", "--porcelain"); strings.Count(got, "worktree ") != 1 {
+		t.Errorf("a failed checkout left a worktree behind:\n%s", got)
 	}
 }
