@@ -26,6 +26,7 @@ import (
 	"strings"
 
 	"github.com/keepalivefix/keepalivefix/analyzer"
+	"github.com/keepalivefix/keepalivefix/internal/report"
 )
 
 const (
@@ -47,22 +48,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("keepalivefix", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		checks      = fs.String("checks", "all", "comma-separated check IDs or names to run; -ID disables one")
-		strictDrain = fs.Bool("strict-drain", false, "also report bodies read only by a decoder or scanner that may stop before EOF")
-		explain     = fs.String("explain", "", "print the documentation of a check (ID or name) and exit")
-		list        = fs.Bool("list", false, "list the checks and exit")
-		dir         = fs.String("C", "", "change to `dir` before doing anything")
-		tags        = fs.String("tags", "", "comma-separated build tags, as for the go command")
-		tests       = fs.Bool("test", true, "also analyse test files")
-		write       = fs.Bool("w", false, "write the fixes to the source files")
-		diff        = fs.Bool("d", false, "print the fixes as a unified diff; exit 1 when there is one")
-		listFiles   = fs.Bool("l", false, "list the files the fixes would change; exit 1 when there is one")
-		format      = fs.String("format", "text", "output `format`: text, json, sarif or github (workflow annotations)")
-		asJSON      = fs.Bool("json", false, "same as -format=json")
-		asSARIF     = fs.Bool("sarif", false, "same as -format=sarif")
-		baseline    = fs.String("baseline", "", "report only findings not in this baseline `file`; a missing file is written with the current findings")
-		newFromRev  = fs.String("new-from-rev", "", "report only findings that did not exist at this git `revision` (analysed in a temporary worktree)")
-		opts        = analyzer.DefaultOptions()
+		checks        = fs.String("checks", "all", "comma-separated check IDs or names to run; -ID disables one")
+		strictDrain   = fs.Bool("strict-drain", false, "also report bodies read only by a decoder or scanner that may stop before EOF")
+		explain       = fs.String("explain", "", "print the documentation of a check (ID or name) and exit")
+		list          = fs.Bool("list", false, "list the checks and exit")
+		dir           = fs.String("C", "", "change to `dir` before doing anything")
+		tags          = fs.String("tags", "", "comma-separated build tags, as for the go command")
+		tests         = fs.Bool("test", true, "also analyse test files")
+		write         = fs.Bool("w", false, "write the fixes to the source files")
+		diff          = fs.Bool("d", false, "print the fixes as a unified diff; exit 1 when there is one")
+		listFiles     = fs.Bool("l", false, "list the files the fixes would change; exit 1 when there is one")
+		format        = fs.String("format", "text", "output `format`: text, json, sarif or github (workflow annotations)")
+		asJSON        = fs.Bool("json", false, "same as -format=json")
+		asSARIF       = fs.Bool("sarif", false, "same as -format=sarif")
+		baseline      = fs.String("baseline", "", "report only findings not in this baseline `file` (see -baseline-write)")
+		baselineWrite = fs.Bool("baseline-write", false, "write the current findings to the -baseline file, replacing it, and report none")
+		newFromRev    = fs.String("new-from-rev", "", "report only findings that did not exist at this git `revision` (analysed in a temporary worktree)")
+		opts          = analyzer.DefaultOptions()
 	)
 	fs.BoolVar(&opts.ReportUnusedIgnores, "unused-ignores", false, "report //keepalive:ignore directives that silence nothing")
 	fs.StringVar(&opts.Client, "client", "", "shared client for fixes to send through, as `importpath.Name` (default: the package's own, or a new one)")
@@ -126,6 +128,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
 		return exitUsage
 	}
+	var base *report.Baseline
+	switch {
+	case *baselineWrite && *baseline == "":
+		fmt.Fprintf(stderr, "keepalivefix: -baseline-write needs -baseline file\n")
+		return exitUsage
+	case *baseline != "" && !*baselineWrite:
+		if base, err = readBaseline(*baseline); err != nil {
+			fmt.Fprintf(stderr, "keepalivefix: -baseline: %v\n", err)
+			return exitUsage
+		}
+	}
 	var rev *revision
 	if *newFromRev != "" {
 		if rev, err = resolveRevision(cwd, *newFromRev); err != nil {
@@ -161,16 +174,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitLoad
 		}
 	}
-	if *baseline != "" {
-		kept, wrote, err := applyBaseline(*baseline, res.findings, stderr)
+	switch {
+	case *baselineWrite:
+		replaced, pruned, err := writeBaseline(*baseline, res.findings)
 		if err != nil {
+			fmt.Fprintf(stderr, "keepalivefix: -baseline-write: %v\n", err)
+			return exitLoad
+		}
+		gone := ""
+		if replaced {
+			gone = fmt.Sprintf(" (%d gone since it was last written)", pruned)
+		}
+		fmt.Fprintf(stderr, "keepalivefix: wrote %s with %d findings%s; later runs with -baseline report only new ones\n", *baseline, len(res.findings), gone)
+		res.findings = nil // all of them are in the baseline now
+	case base != nil:
+		if res.findings, err = filterBaseline(base, res.findings); err != nil {
 			fmt.Fprintf(stderr, "keepalivefix: -baseline: %v\n", err)
-			return exitUsage
+			return exitLoad
 		}
-		if wrote {
-			return exitClean
-		}
-		res.findings = kept
 	}
 	if *write || *diff || *listFiles {
 		return fix(res, *write, *diff, *listFiles, stdout, stderr)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -89,40 +90,75 @@ func keep(fs []*finding, rf, kept []report.Finding) []*finding {
 	return out
 }
 
-// applyBaseline keeps the findings that are not in the baseline file. When
-// the file does not exist it is written with the current findings, and
-// nothing is reported: that is how a legacy repository adopts the tool.
-func applyBaseline(path string, fs []*finding, stderr io.Writer) (kept []*finding, wrote bool, err error) {
-	rf := toReport(fs)
-	fps, err := report.Fingerprints(rf, os.ReadFile)
-	if err != nil {
-		return nil, false, err
-	}
+// readBaseline reads the file -baseline names. A missing file is an error:
+// a mistyped path must not turn the gate into one that accepts everything.
+func readBaseline(path string) (*report.Baseline, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		out, err := os.Create(path)
-		if err != nil {
-			return nil, false, err
-		}
-		if err := report.WriteBaseline(out, rf, fps); err != nil {
-			_ = out.Close()
-			return nil, false, err
-		}
-		if err := out.Close(); err != nil {
-			return nil, false, err
-		}
-		fmt.Fprintf(stderr, "keepalivefix: wrote baseline %s with %d findings; later runs report only new ones\n", path, len(fs))
-		return nil, true, nil
+		return nil, fmt.Errorf("%s does not exist; to create it with the current findings, run again with -baseline-write", path)
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	defer func() { _ = f.Close() }()
 	b, err := report.ReadBaseline(f)
 	if err != nil {
-		return nil, false, fmt.Errorf("baseline %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return keep(fs, rf, b.Filter(rf, fps)), false, nil
+	return b, nil
+}
+
+// filterBaseline keeps the findings that are not in b.
+func filterBaseline(b *report.Baseline, fs []*finding) ([]*finding, error) {
+	rf := toReport(fs)
+	fps, err := report.Fingerprints(rf, os.ReadFile)
+	if err != nil {
+		return nil, err
+	}
+	return keep(fs, rf, b.Filter(rf, fps)), nil
+}
+
+// writeBaseline makes path the baseline of fs, creating or replacing it
+// (atomically, keeping its mode), so that entries whose findings are gone
+// are pruned. It reports whether it replaced a file and how many entries of
+// that file are gone.
+func writeBaseline(path string, fs []*finding) (replaced bool, pruned int, err error) {
+	rf := toReport(fs)
+	fps, err := report.Fingerprints(rf, os.ReadFile)
+	if err != nil {
+		return false, 0, err
+	}
+	mode := os.FileMode(0o644)
+	if info, err := os.Stat(path); err == nil {
+		replaced, mode = true, info.Mode().Perm()
+		if old, err := readBaseline(path); err == nil {
+			matched := len(rf) - len(old.Filter(rf, fps))
+			pruned = len(old.Findings) - matched
+		}
+	}
+	var buf bytes.Buffer
+	if err := report.WriteBaseline(&buf, rf, fps); err != nil {
+		return false, 0, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".keepalivefix-*")
+	if err != nil {
+		return false, 0, err
+	}
+	_, err = tmp.Write(buf.Bytes())
+	if err == nil {
+		err = tmp.Chmod(mode)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+		return false, 0, err
+	}
+	return replaced, pruned, nil
 }
 
 // revision is the commit that -new-from-rev compares with.
