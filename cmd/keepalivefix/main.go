@@ -64,6 +64,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		baseline      = fs.String("baseline", "", "report only findings not in this baseline `file` (see -baseline-write)")
 		baselineWrite = fs.Bool("baseline-write", false, "write the current findings to the -baseline file, replacing it, and report none")
 		newFromRev    = fs.String("new-from-rev", "", "report only findings that did not exist at this git `revision` (analysed in a temporary worktree)")
+		showVersion   = fs.Bool("version", false, "print the version and exit (also: keepalivefix version)")
 		opts          = analyzer.DefaultOptions()
 	)
 	fs.BoolVar(&opts.ReportUnusedIgnores, "unused-ignores", false, "report //keepalive:ignore directives that silence nothing")
@@ -80,6 +81,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitClean
 		}
 		return exitUsage
+	}
+	if *showVersion || (fs.NArg() == 1 && fs.Arg(0) == "version") {
+		fmt.Fprintf(stdout, "keepalivefix %s\n", buildVersion())
+		return exitClean
 	}
 	if *list {
 		for _, c := range analyzer.Checks {

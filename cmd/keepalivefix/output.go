@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -22,8 +23,41 @@ import (
 	"github.com/keepalivefix/keepalivefix/internal/report"
 )
 
-// version is reported in SARIF output.
-const version = "0.1.0"
+// buildVersion returns the version of the module the binary was built
+// from, as the go command recorded it: the tag for go install ...@v1.2.0, a
+// pseudo-version for go build in a checkout, "(devel)" when it knows none.
+// The VCS revision follows when the version does not already contain it.
+// -version and SARIF's tool version both print it.
+func buildVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12] // as in a pseudo-version
+	}
+	if rev != "" && !strings.Contains(v, rev) {
+		if modified {
+			rev += ", modified"
+		}
+		v += " (" + rev + ")"
+	}
+	return v
+}
 
 // toReport converts findings to the report package's form.
 func toReport(fs []*finding) []report.Finding {
@@ -68,7 +102,7 @@ func writeFindings(w io.Writer, format string, fs []*finding) error {
 				rf[i].Fingerprint = fps[i]
 			}
 		}
-		return report.WriteSARIF(w, "keepalivefix", version, "https://github.com/keepalivefix/keepalivefix", rules(), rf)
+		return report.WriteSARIF(w, "keepalivefix", buildVersion(), "https://github.com/keepalivefix/keepalivefix", rules(), rf)
 	}
 	return fmt.Errorf("unknown format %q (text, json, sarif, github)", format)
 }
