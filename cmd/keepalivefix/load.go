@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -79,7 +81,14 @@ func analyze(a *analysis.Analyzer, lc loadConfig) (*result, error) {
 		}
 		pkgs, err := packages.Load(cfg, groups[dir]...)
 		if err != nil {
-			res.loadErrors = append(res.loadErrors, fmt.Sprintf("%s: %v", strings.Join(groups[dir], " "), err))
+			// go/packages wraps the go command's words in its own
+			// ("err: exit status 1: stderr: go: ..."); the go
+			// command's say what is wrong.
+			msg := err.Error()
+			if _, after, ok := strings.Cut(msg, "stderr: "); ok {
+				msg = strings.TrimSpace(after)
+			}
+			res.loadErrors = append(res.loadErrors, fmt.Sprintf("loading %s: %s", strings.Join(groups[dir], " "), msg))
 			continue
 		}
 		if len(pkgs) == 0 {
@@ -88,7 +97,7 @@ func analyze(a *analysis.Analyzer, lc loadConfig) (*result, error) {
 		}
 		var good []*packages.Package
 		for _, p := range pkgs {
-			if errs := packageErrors(p); len(errs) > 0 {
+			if errs := packageErrors(cwd, p); len(errs) > 0 {
 				res.loadErrors = append(res.loadErrors, errs...)
 				continue
 			}
@@ -161,14 +170,31 @@ func dependency(p *packages.Package) bool {
 
 // packageErrors lists the errors of p and of the packages it imports: a
 // package whose dependencies are broken cannot be type-checked either.
-func packageErrors(p *packages.Package) []string {
+func packageErrors(cwd string, p *packages.Package) []string {
 	var errs []string
 	packages.Visit([]*packages.Package{p}, nil, func(q *packages.Package) {
 		for _, e := range q.Errors {
-			errs = append(errs, e.Error())
+			errs = append(errs, loadError(cwd, e))
 		}
 	})
 	return errs
+}
+
+// loadError formats e as findings are: its position relative to cwd when
+// it lies below it, and no position at all when it has none (go list's
+// errors about patterns), rather than packages.Error's "-".
+func loadError(cwd string, e packages.Error) string {
+	if e.Pos == "" || e.Pos == "-" {
+		if strings.Contains(e.Msg, "does not contain main module") && moduleRoot(cwd) == "" {
+			return e.Msg + " (there is no go.mod in " + cwd + " or above it)"
+		}
+		return e.Msg
+	}
+	pos := e.Pos
+	if rest, ok := strings.CutPrefix(pos, cwd+string(filepath.Separator)); ok {
+		pos = rest
+	}
+	return pos + ": " + e.Msg
 }
 
 func compact(s []string) []string {
@@ -210,6 +236,13 @@ func groupByModule(cwd string, patterns []string) (map[string][]string, []string
 			abs = filepath.Join(cwd, base)
 		}
 		if _, err := os.Stat(abs); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, nil, fmt.Errorf("pattern %s: no such directory", pat)
+			}
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // the path is the pattern's
+			}
 			return nil, nil, fmt.Errorf("pattern %s: %w", pat, err)
 		}
 		root := moduleRoot(abs)
@@ -221,7 +254,11 @@ func groupByModule(cwd string, patterns []string) (map[string][]string, []string
 		if err != nil {
 			return nil, nil, err
 		}
-		add(root, "./"+filepath.ToSlash(rel)+rest)
+		if rel == "." {
+			add(root, "."+rest)
+		} else {
+			add(root, "./"+filepath.ToSlash(rel)+rest)
+		}
 	}
 	return groups, order, nil
 }

@@ -9,9 +9,9 @@
 // pattern may point into another module, such as ./testdata/example/...:
 // it is loaded from that module's root.
 //
-// Exit codes: 0 no findings, 1 findings, 2 usage error, 3 packages that
-// failed to load or type-check (findings of the other packages are still
-// printed).
+// Exit codes: 0 no findings, 1 findings or fixes to show, 2 usage error, 3
+// packages that failed to load or type-check (findings of the other
+// packages are still printed) or a file that could not be written.
 //
 // Run by the go command as a vet tool (go vet -vettool=$(which
 // keepalivefix)), it speaks the go command's unitchecker protocol.
@@ -73,7 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&opts.ResponseHeaderTimeout, "header-timeout", opts.ResponseHeaderTimeout, "ResponseHeaderTimeout of a client a fix declares (0: none)")
 	fs.DurationVar(&opts.Timeout, "timeout", 0, "Client.Timeout of a client a fix declares (0: none; it also cuts off long body reads)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: keepalivefix [flags] [packages]\n\nReports HTTP client code that defeats connection reuse (keep-alive).\nExit status: 0 clean, 1 findings, 2 usage error, 3 packages failed to load.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "usage: keepalivefix [flags] [packages]\n\nReports HTTP client code that defeats connection reuse (keep-alive).\nExit status: 0 clean, 1 findings or fixes to show, 2 usage error,\n3 packages failed to load or a file could not be written.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -124,7 +124,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if *dir != "" {
 		if err := os.Chdir(*dir); err != nil {
-			fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
+			why := "no such directory"
+			var pe *os.PathError
+			if !errors.Is(err, os.ErrNotExist) && errors.As(err, &pe) {
+				why = pe.Err.Error()
+			}
+			fmt.Fprintf(stderr, "keepalivefix: -C %s: %s\n", *dir, why)
 			return exitUsage
 		}
 	}
