@@ -85,18 +85,23 @@ func rules() []report.Rule {
 	return out
 }
 
-// write prints findings in the chosen format.
+// writeFindings prints findings in the chosen format. Text and JSON name
+// files relative to the working directory, as the command's other output
+// does; SARIF and workflow annotations relative to the repository's top
+// level, which is what code scanning and pull-request annotations resolve
+// them against, also for a module in a subdirectory or a run with -C.
 func writeFindings(w io.Writer, format string, fs []*finding) error {
-	rf := toReport(fs)
 	switch format {
 	case "text":
-		return report.WriteText(w, rf)
+		return report.WriteText(w, toReport(fs))
 	case "json":
-		return report.WriteJSON(w, rf)
+		return report.WriteJSON(w, toReport(fs))
 	case "github":
+		rf, _ := atRepoRoot(fs)
 		return report.WriteGitHub(w, rf)
 	case "sarif":
-		fps, err := report.Fingerprints(rf, os.ReadFile)
+		rf, read := atRepoRoot(fs)
+		fps, err := report.Fingerprints(rf, read)
 		if err == nil {
 			for i := range rf {
 				rf[i].Fingerprint = fps[i]
@@ -105,6 +110,39 @@ func writeFindings(w io.Writer, format string, fs []*finding) error {
 		return report.WriteSARIF(w, "keepalivefix", buildVersion(), "https://github.com/keepalivefix/keepalivefix", rules(), rf)
 	}
 	return fmt.Errorf("unknown format %q (text, json, sarif, github)", format)
+}
+
+// atRepoRoot returns the report form of fs with paths relative to the top
+// level of the git work tree that holds the working directory, and a reader
+// of the files by those names. Outside a work tree (or without git) the
+// paths stay relative to the working directory.
+func atRepoRoot(fs []*finding) ([]report.Finding, func(string) ([]byte, error)) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return toReport(fs), os.ReadFile
+	}
+	top, err := report.RepoRoot(cwd)
+	if err != nil {
+		return toReport(fs), os.ReadFile
+	}
+	return inRepo(top, fs)
+}
+
+// inRepo returns the report form of fs with paths relative to the
+// repository top level top (absolute outside it), and a reader of the files
+// by those names.
+func inRepo(top string, fs []*finding) ([]report.Finding, func(string) ([]byte, error)) {
+	rf := toReport(fs)
+	paths := make(map[string]string)
+	for i, f := range fs {
+		name := f.path
+		if rel, ok := repoRel(top, f.path); ok {
+			name = rel
+		}
+		rf[i].File = filepath.ToSlash(name)
+		paths[rf[i].File] = f.path
+	}
+	return rf, func(name string) ([]byte, error) { return os.ReadFile(paths[name]) }
 }
 
 // keep returns the findings of fs whose report form, rf[i] for fs[i], is
@@ -347,17 +385,8 @@ func repoRel(top, path string) (string, bool) {
 // repository top level (absolute outside it: a module cache is the same for
 // both sides), and their fingerprints.
 func repoFindings(top string, fs []*finding) ([]report.Finding, []string, error) {
-	rf := toReport(fs)
-	paths := make(map[string]string)
-	for i, f := range fs {
-		name := f.path
-		if rel, ok := repoRel(top, f.path); ok {
-			name = rel
-		}
-		rf[i].File = filepath.ToSlash(name)
-		paths[rf[i].File] = f.path
-	}
-	fps, err := report.ScopedFingerprints(rf, enclosingFuncs(fs), func(name string) ([]byte, error) { return os.ReadFile(paths[name]) })
+	rf, read := inRepo(top, fs)
+	fps, err := report.ScopedFingerprints(rf, enclosingFuncs(fs), read)
 	return rf, fps, err
 }
 

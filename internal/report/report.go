@@ -9,7 +9,7 @@ import (
 
 // Finding is one diagnostic as the command prints it.
 type Finding struct {
-	File            string // path relative to the working directory, slash-separated
+	File            string // slash-separated path, relative to the working directory or the repository root
 	Line, Col       int
 	EndLine, EndCol int    // 0 if unknown
 	Check           string // "KA1004"
