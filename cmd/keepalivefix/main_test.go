@@ -19,6 +19,9 @@ var binary string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	if f := flag.Lookup("test.list"); f != nil && f.Value.String() != "" {
+		os.Exit(m.Run()) // listing runs nothing: no command to build
+	}
 	dir, err := os.MkdirTemp("", "keepalivefix-e2e")
 	if err != nil {
 		panic(err)
@@ -31,6 +34,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	_ = os.RemoveAll(dir)
+	announceSkips(code == 0)
 	os.Exit(code)
 }
 
