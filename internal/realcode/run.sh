@@ -45,6 +45,10 @@ export GOWORK=off GOTOOLCHAIN=local GOFLAGS=-mod=mod
 export LC_ALL=C
 
 mkdir -p "$work" "$out" "$bindir"
+# A temporary folder of its own: a shared /tmp cleaned by someone else
+# mid-run fails every go command ("creating work dir").
+export TMPDIR=$work/.tmp
+mkdir -p "$TMPDIR"
 kaf=$bindir/keepalivefix
 # Built fresh each run so that a later run measures the current analyzer:
 # from the working tree, or from the commit REALCODE_REV names. Several
@@ -97,9 +101,12 @@ checks_count() {
 	jq -r "[.findings[] | select($2) | .check] | group_by(.) | map(\"\(.[0])=\(length)\") | join(\" \")" "$1" 2>/dev/null
 }
 
+# One row per repository in its own report folder (row.tsv), so that a run
+# of some (REALCODE_ONLY) keeps the others' rows; summary.tsv joins them in
+# the list's order.
 summary=$out/summary.tsv
 # Empty fields are written as "-": read with IFS=tab would merge them.
-printf 'repo\tcommit\tbuild\tvet\ttests_ok_before\ttests_ok_after\tharm\tidempotent\tw_exit\tfindings\tfindings_nontest\tfix_offered_nontest\tleft_nontest_after\tfiles_changed\tgofmt\tnotes\n' >"$summary"
+header=$(printf 'repo\tcommit\tbuild\tvet\ttests_ok_before\ttests_ok_after\tharm\tidempotent\tw_exit\tfindings\tfindings_nontest\tfix_offered_nontest\tleft_nontest_after\tfiles_changed\tgofmt\tnotes')
 
 # The list is read on descriptor 3 so that no step reads it as its input.
 while read -r spec sub _ <&3; do
@@ -114,7 +121,7 @@ while read -r spec sub _ <&3; do
 	src=$work/$slug
 	rm -rf "$src"
 	if ! git clone -q --no-hardlinks "$checkouts/$slug" "$src" || ! git -C "$src" checkout -q --detach "$commit"; then
-		printf '%s\t%s\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\tno checkout\n' "$repo" "$commit" >>"$summary"
+		printf '%s\t%s\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\tno checkout\n' "$repo" "$commit" >"$dir/row.tsv"
 		continue
 	fi
 	echo "keepalivefix $kafrev" >"$dir/keepalivefix.version"
@@ -208,9 +215,17 @@ while read -r spec sub _ <&3; do
 	notes=${notes:--}
 	printf '%s\t%s\t%s->%s\t%s->%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
 		"$repo" "$commit" "$b1" "$b2" "$v1" "$v2" "$okb" "$oka" "$harm" "$idem" "$wrc" \
-		"${all:--}" "${nt:--}" "${offered:--}" "${left:--}" "$nchanged" "$gofmt" "$notes" >>"$summary"
+		"${all:--}" "${nt:--}" "${offered:--}" "${left:--}" "$nchanged" "$gofmt" "$notes" >"$dir/row.tsv"
 	cd "$out" || exit 2
 done 3< <(grep -v '^[[:space:]]*#' "$repos" | grep -v '^[[:space:]]*$')
+
+{
+	echo "$header"
+	grep -v '^[[:space:]]*#' "$repos" | grep -v '^[[:space:]]*$' | while read -r spec _; do
+		s=${spec%@*}
+		[ -f "$out/${s/\//+}/row.tsv" ] && cat "$out/${s/\//+}/row.tsv"
+	done
+} >"$summary"
 
 # The table: findings per check (all files), and per check outside _test.go
 # files: found / offered a fix / fixed (found before -w minus found after).
