@@ -200,7 +200,11 @@ while read -r spec sub _ <&3; do
 		[ -n "$newvet" ] && printf 'go vet: new messages\n%s\n' "$newvet" >>"$dir/harm.txt"
 	fi
 	[ "$gofmt" = bad ] && echo "gofmt -l: $gofmt_bad" >>"$dir/harm.txt"
-	[ "$wrc" -ge 2 ] && echo "keepalivefix -w: exit $wrc" >>"$dir/harm.txt"
+	# -w exiting 2 or 3 is harm unless the plain run already did (packages
+	# that do not load before the fix, e.g. a module the proxy refuses).
+	frc=$(cat "$dir/findings.rc")
+	[ "$wrc" -ge 2 ] && [ "$frc" -lt 2 ] && echo "keepalivefix -w: exit $wrc" >>"$dir/harm.txt"
+	[ "$wrc" -ge 2 ] && [ "$frc" -ge 2 ] && notes="$notes load-errors-before:exit-$frc"
 	[ -s "$dir/harm.txt" ] && harm=yes
 
 	nontest='(.file | endswith("_test.go") | not)'
