@@ -56,7 +56,7 @@ kaf=$bindir/keepalivefix
 build_rev() {
 	local tmp
 	tmp=$(mktemp -d)
-	git -C "$root" archive "$1" | tar -x -C "$tmp" && (cd "$tmp" && go build -o "$kaf" ./cmd/keepalivefix)
+	git -C "$root" archive "$1" | tar -x -C "$tmp" && (cd "$tmp" && GOFLAGS='' go build -o "$kaf" ./cmd/keepalivefix)
 	local rc=$?
 	rm -rf "$tmp"
 	return $rc
@@ -64,7 +64,8 @@ build_rev() {
 if [ -n "${REALCODE_REV:-}" ]; then
 	build_rev "$REALCODE_REV" || { echo "run.sh: building keepalivefix at $REALCODE_REV failed" >&2; exit 2; }
 	kafrev=$(git -C "$root" rev-parse --short "$REALCODE_REV")
-elif (cd "$root" && go build -o "$kaf" ./cmd/keepalivefix); then
+# GOFLAGS is cleared so that -mod=mod never edits this module's go.mod.
+elif (cd "$root" && GOFLAGS='' go build -o "$kaf" ./cmd/keepalivefix); then
 	kafrev=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . || echo "+worktree")
 else
 	echo "run.sh: the working tree does not build; using HEAD" >&2
@@ -239,9 +240,10 @@ count_of() { echo " $1 " | grep -o " $2=[0-9]*" | cut -d= -f2; }
 	echo
 	echo "| repo | findings (all files) | outside _test.go: found/offered/fixed | tests ok before→after | harm | idempotent |"
 	echo "|---|---|---|---|---|---|"
-	tail -n +2 "$summary" | while IFS=$'\t' read -r repo commit build vet okb oka harm idem wrc all nt offered left nchanged gofmt notes; do
+	tail -n +2 "$summary" | while IFS=$'\t' read -r repo _commit _build _vet okb oka harm idem wrc all nt offered left nchanged gofmt notes; do
 		fixed=""
-		for c in $(echo "$nt" | tr ' ' '\n' | grep = | cut -d= -f1); do
+		[ "$nt" = - ] && fixed=" none"
+		for c in $(echo "$nt" | tr ' ' '\n' | grep '=' | cut -d= -f1); do
 			n=$(count_of "$nt" "$c") o=$(count_of "$offered" "$c") l=$(count_of "$left" "$c")
 			fixed="$fixed $c ${n}/${o:-0}/$((n - ${l:-0}))"
 		done
