@@ -277,7 +277,11 @@ func onlyNew(rev *revision, a *analysis.Analyzer, lc loadConfig, fs []*finding, 
 			return nil, fmt.Errorf("analysing %s: %w", rev.name, err)
 		}
 		if n := len(res.loadErrors); n > 0 {
-			fmt.Fprintf(stderr, "keepalivefix: -new-from-rev: %d packages failed to load at %s (their findings count as new), the first: %s\n", n, rev.name, res.loadErrors[0])
+			what := "1 package"
+			if n > 1 {
+				what = fmt.Sprintf("%d packages", n)
+			}
+			fmt.Fprintf(stderr, "keepalivefix: -new-from-rev: %s failed to load at %s, so their findings count as new; the first: %s\n", what, rev.name, res.loadErrors[0])
 		}
 		base = res.findings
 	}
