@@ -47,6 +47,21 @@ type Options struct {
 	// Timeout sets Client.Timeout on a declared client; 0, the default,
 	// leaves it unset, since it also cuts off long body reads.
 	Timeout time.Duration
+	// FixOnly, when set, plans fixes only for the diagnostics it accepts,
+	// by position and check ID; the others are reported without one. The
+	// command filters its findings (baseline, -new-from-rev, files it will
+	// not write) before it plans, so that what is planned is what is
+	// written.
+	FixOnly func(pos token.Position, check string) bool
+	// SharedPackage, when set, returns the import path of the package that
+	// holds the shared client and drain helper of the module with the given
+	// path (which the command writes), or "" for a declaration in each
+	// package that needs one.
+	SharedPackage func(module string) string
+	// SingleFileFixes offers only fixes whose edits lie in the file of
+	// their diagnostic, for drivers that apply no other edit
+	// (golangci-lint).
+	SingleFileFixes bool
 	// NoFixEdits leaves the diagnostics without their SuggestedFixes,
 	// which costs a second type-check of each package with findings. For
 	// drivers that only report.
@@ -62,14 +77,21 @@ func DefaultOptions() Options {
 	}
 }
 
-func (o *Options) fixOptions() fixer.Options {
-	return fixer.Options{
+func (o *Options) fixOptions(pass *analysis.Pass) fixer.Options {
+	fo := fixer.Options{
 		Client:                o.Client,
 		MaxIdleConnsPerHost:   o.MaxIdleConnsPerHost,
 		ResponseHeaderTimeout: o.ResponseHeaderTimeout,
 		Timeout:               o.Timeout,
 		NoEdits:               o.NoFixEdits,
+		SingleFile:            o.SingleFileFixes,
 	}
+	if o.SharedPackage != nil && pass.Module != nil {
+		if shared := o.SharedPackage(pass.Module.Path); shared != pass.Pkg.Path() {
+			fo.Shared = shared
+		}
+	}
+	return fo
 }
 
 // Analyzer is the keepalive analyzer with its options bound to its flags.
@@ -214,7 +236,7 @@ func run(ap *analysis.Pass, opts *Options) (any, error) {
 		ignores:   make(map[*token.File]map[int][]*directive),
 	}
 	facts, _ := ap.ResultOf[bodyfacts.Analyzer].(*bodyfacts.Result)
-	p.planner = fixer.NewPlanner(ap, opts.fixOptions(), facts)
+	p.planner = fixer.NewPlanner(ap, opts.fixOptions(ap), facts)
 	for _, f := range ap.Files {
 		tf := ap.Fset.File(f.FileStart)
 		if ast.IsGenerated(f) && !cgoOutput(f) {
@@ -263,7 +285,7 @@ func (p *pass) reportFix(c *Check, rng analysis.Range, plan func(*fixer.Planner)
 		URL:      c.URL(),
 		Message:  fmt.Sprintf(format, args...),
 	}
-	if plan == nil {
+	if plan == nil || (p.opts.FixOnly != nil && !p.opts.FixOnly(p.Fset.Position(rng.Pos()), c.ID)) {
 		p.Report(d)
 		return
 	}

@@ -38,9 +38,8 @@ func (pl *Planner) planDrainBody(f *Fix) error {
 	path, _ := astutil.PathEnclosingInterval(sf.ast, close.Pos(), close.End())
 	switch parentOf(path, close).(type) {
 	case *ast.ExprStmt, *ast.DeferStmt:
-		f.needs |= needDrainHelper
 		f.raw = append(f.raw, rawEdit{file: sf, start: sf.off(close.Pos()), end: sf.off(close.End()),
-			text: pl.drain + "(" + sf.text(body) + ")"})
+			text: pl.drainCall(f) + "(" + sf.text(body) + ")"})
 		f.Message = "Drain the body (at most 64 KiB) before closing it"
 		return nil
 	}
@@ -170,8 +169,7 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 	if !ok {
 		return errorf("the response is closed or handed over elsewhere")
 	}
-	f.needs |= needDrainHelper
-	call := pl.drain + "(" + resp.Name + ".Body)"
+	call := pl.drainCall(f) + "(" + resp.Name + ".Body)"
 	indent := sf.indentOf(anchor.Pos())
 	if loop := loopOf(path, block); loop != nil {
 		if loop != block || assign.Tok != token.DEFINE || move != nil || branchesAfter(rest) {

@@ -30,6 +30,10 @@ func (pl *Planner) planSharedClient(f *Fix) error {
 			f.raw = append(f.raw, edits...)
 			client = pkg + "." + name
 		}
+	} else if pl.sharedClient {
+		name, edits := pl.importAs(f.file, pl.opts.Shared)
+		f.raw = append(f.raw, edits...)
+		client = name + "." + SharedClient
 	} else if client == "" {
 		return errorf("no fix: %s", pl.clientReason)
 	} else if pl.declareClient {

@@ -30,6 +30,10 @@ type Options struct {
 	// Timeout sets Client.Timeout on a declared client. It also cuts off
 	// long body reads (streaming, large downloads), so it is off by default.
 	Timeout time.Duration
+	// Shared is the import path of the module's package that holds the
+	// shared client (SharedClient) and drain helper (SharedDrain), which
+	// the command writes. Empty: a package without its own declares them.
+	Shared string
 	// SingleFile offers only fixes whose edits all lie in the file of their
 	// diagnostic, for drivers that apply no other edit (golangci-lint).
 	SingleFile bool
@@ -44,6 +48,12 @@ var Defaults = Options{
 	MaxIdleConnsPerHost:   64,
 	ResponseHeaderTimeout: 30 * time.Second,
 }
+
+// The names the module's shared package declares.
+const (
+	SharedClient = "Client"
+	SharedDrain  = "DrainAndClose"
+)
 
 // DrainLimit bounds the bytes read from a body before it is closed. net/http
 // itself drains at most a few KiB on redirects; a larger bound keeps more
@@ -118,6 +128,8 @@ type Planner struct {
 	transportType string // name of the transport type it sends through
 	drain         string // name of the drain helper
 	declareClient bool   // the client is new: declare it
+	sharedClient  bool   // send through the module's shared package
+	sharedDrain   bool   // drain with the module's shared package
 	declareDrain  bool   // the helper is new: declare it
 	clientReason  string // why no client could be chosen
 	claimed       map[string]bool

@@ -125,7 +125,9 @@ func (pl *Planner) chooseNames() {
 	}
 	if len(clientUses) > 0 && pl.opts.Client == "" {
 		pl.client = pl.existingClient(clientUses)
-		if pl.client == "" {
+		if pl.client == "" && pl.opts.Shared != "" {
+			pl.sharedClient = true
+		} else if pl.client == "" {
 			pl.client = pl.pick("httpClient", clientUses, claimed)
 			pl.transportType = pl.pick("sharedTransport", clientUses, claimed)
 			pl.declareClient = true
@@ -143,7 +145,9 @@ func (pl *Planner) chooseNames() {
 		if pl.drain == "" && testOnly {
 			pl.drain = pl.existingHelper("drainAndClose", drainUses, false)
 		}
-		if pl.drain == "" {
+		if pl.drain == "" && pl.opts.Shared != "" {
+			pl.sharedDrain = true
+		} else if pl.drain == "" {
 			pl.drain = pl.pick(base, drainUses, claimed)
 			pl.declareDrain = true
 		}
@@ -228,4 +232,16 @@ func takesBody(t types.Type) bool {
 		}
 	}
 	return closes
+}
+
+// drainCall returns what f calls the drain helper by in its file: the
+// package's own helper, or the module's shared one, imported.
+func (pl *Planner) drainCall(f *Fix) string {
+	if pl.sharedDrain {
+		name, edits := pl.importAs(f.file, pl.opts.Shared)
+		f.raw = append(f.raw, edits...)
+		return name + "." + SharedDrain
+	}
+	f.needs |= needDrainHelper
+	return pl.drain
 }

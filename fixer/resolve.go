@@ -573,12 +573,12 @@ func applyHunks(src []byte, hunks []Hunk) []byte {
 	return out.Bytes()
 }
 
-// namedClientPackage stands in for the package of the -client option when
-// the package being fixed does not import it yet: it declares just the
-// named variable as a *http.Client, which is what the option promises.
+// namedClientPackage stands in for the package of the -client option, or
+// for the module's shared package, when the package being fixed does not
+// import it yet (the shared one may not exist yet): it declares just what
+// the fixes use, with the types promised.
 func (pl *Planner) namedClientPackage(path string, nethttp *types.Package) *types.Package {
-	cpath, name := splitClient(pl.opts.Client)
-	if cpath != path || nethttp == nil {
+	if nethttp == nil {
 		return nil
 	}
 	client, ok := nethttp.Scope().Lookup("Client").(*types.TypeName)
@@ -586,7 +586,31 @@ func (pl *Planner) namedClientPackage(path string, nethttp *types.Package) *type
 		return nil
 	}
 	pkg := types.NewPackage(path, path[strings.LastIndexByte(path, '/')+1:])
-	pkg.Scope().Insert(types.NewVar(token.NoPos, pkg, name, types.NewPointer(client.Type())))
+	switch cpath, name := splitClient(pl.opts.Client); {
+	case path == cpath:
+		pkg.Scope().Insert(types.NewVar(token.NoPos, pkg, name, types.NewPointer(client.Type())))
+	case path == pl.opts.Shared:
+		pkg.Scope().Insert(types.NewVar(token.NoPos, pkg, SharedClient, types.NewPointer(client.Type())))
+		// Response.Body's type is io.ReadCloser, whatever the driver
+		// knows of package io.
+		resp, ok := nethttp.Scope().Lookup("Response").(*types.TypeName)
+		if !ok {
+			return nil
+		}
+		st, ok := resp.Type().Underlying().(*types.Struct)
+		if !ok {
+			return nil
+		}
+		for i := 0; i < st.NumFields(); i++ {
+			if f := st.Field(i); f.Name() == "Body" {
+				param := types.NewParam(token.NoPos, pkg, "body", f.Type())
+				sig := types.NewSignatureType(nil, nil, nil, types.NewTuple(param), nil, false)
+				pkg.Scope().Insert(types.NewFunc(token.NoPos, pkg, SharedDrain, sig))
+			}
+		}
+	default:
+		return nil
+	}
 	pkg.MarkComplete()
 	return pkg
 }
