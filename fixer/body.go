@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"go/version"
 
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
@@ -47,15 +46,7 @@ func (pl *Planner) planDrainBody(f *Fix) error {
 	if stmt == nil {
 		return errorf("no fix: the Close is not part of a statement the drain can go before")
 	}
-	ioName, edits := pl.importAs(sf, "io")
-	discard := ioName + ".Discard"
-	if v := pl.pass.Pkg.GoVersion(); v != "" && version.Compare(v, "go1.16") < 0 {
-		var e []rawEdit
-		var ioutil string
-		ioutil, e = pl.importAs(sf, "io/ioutil")
-		edits = append(edits, e...)
-		discard = ioutil + ".Discard"
-	}
+	ioName, discard, edits := pl.discardIn(sf)
 	at := sf.lineStart(sf.off(stmt.Pos()))
 	if !sf.blank(at, sf.off(stmt.Pos())) {
 		return errorf("no fix: the statement shares its line")

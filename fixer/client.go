@@ -179,18 +179,23 @@ func durationExpr(timeName string, d time.Duration) string {
 
 // drainDecl declares the drain helper at the end of sf.
 func (pl *Planner) drainDecl(sf *srcFile) []rawEdit {
-	ioName, edits := pl.importAs(sf, "io")
-	discard := ioName + ".Discard"
+	ioName, discard, edits := pl.discardIn(sf)
+	at := len(sf.src)
+	return append(edits, rawEdit{file: sf, start: at, end: at, text: DrainSource(pl.drain, ioName, discard)})
+}
+
+// discardIn returns the names under which sf refers to package io and to
+// io.Discard, with the edits importing them: ioutil.Discard when the
+// module's go line predates Go 1.16, which added io.Discard.
+func (pl *Planner) discardIn(sf *srcFile) (ioName, discard string, edits []rawEdit) {
+	ioName, edits = pl.importAs(sf, "io")
+	discard = ioName + ".Discard"
 	if v := pl.pass.Pkg.GoVersion(); v != "" && version.Compare(v, "go1.16") < 0 {
-		// io.Discard is new in Go 1.16; the module's go line is older.
-		var e []rawEdit
-		var ioutil string
-		ioutil, e = pl.importAs(sf, "io/ioutil")
+		ioutil, e := pl.importAs(sf, "io/ioutil")
 		edits = append(edits, e...)
 		discard = ioutil + ".Discard"
 	}
-	at := len(sf.src)
-	return append(edits, rawEdit{file: sf, start: at, end: at, text: DrainSource(pl.drain, ioName, discard)})
+	return ioName, discard, edits
 }
 
 // DrainSource is the declaration of the drain helper named name, in a file

@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -89,7 +90,8 @@ func TestSettingsDecode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
+			// Options holds func fields (nil here): compare deeply.
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Options = %+v, want %+v", got, tt.want)
 			}
 			if _, err := New(tt.settings); err != nil {

@@ -185,7 +185,7 @@ func TestOutputFormats(t *testing.T) {
 	}
 
 	out, _, _ = keepalivefix(t, dir, "-format=github", "./...")
-	if !strings.HasPrefix(out, "::warning file=catalog/catalog.go,line=83,col=2,") {
+	if !strings.HasPrefix(out, "::warning file=testdata/example/catalog/catalog.go,line=83,col=2,") {
 		t.Errorf("-format=github: got\n%s", out)
 	}
 	if _, _, code := keepalivefix(t, dir, "-format=xml", "./..."); code != 2 {
@@ -197,7 +197,7 @@ func TestOutputFormats(t *testing.T) {
 // file; a new finding still fails the run.
 func TestBaseline(t *testing.T) {
 	dir := copyTree(t, filepath.Join(repoRoot, "testdata", "example"))
-	if _, stderr, code := keepalivefix(t, dir, "-baseline", "baseline.json", "./..."); code != 0 || !strings.Contains(stderr, "wrote baseline") {
+	if _, stderr, code := keepalivefix(t, dir, "-baseline", "baseline.json", "-baseline-write", "./..."); code != 0 || !strings.Contains(stderr, "wrote baseline") {
 		t.Fatalf("first run: exit %d, want 0 writing the baseline\n%s", code, stderr)
 	}
 	if out, _, code := keepalivefix(t, dir, "-baseline", "baseline.json", "./..."); code != 0 || out != "" {
