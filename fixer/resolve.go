@@ -586,10 +586,11 @@ func (pl *Planner) namedClientPackage(path string, nethttp *types.Package) *type
 		return nil
 	}
 	pkg := types.NewPackage(path, path[strings.LastIndexByte(path, '/')+1:])
-	switch cpath, name := splitClient(pl.opts.Client); {
-	case path == cpath:
+	cpath, name := splitClient(pl.opts.Client)
+	switch path {
+	case cpath:
 		pkg.Scope().Insert(types.NewVar(token.NoPos, pkg, name, types.NewPointer(client.Type())))
-	case path == pl.opts.Shared:
+	case pl.opts.Shared:
 		pkg.Scope().Insert(types.NewVar(token.NoPos, pkg, SharedClient, types.NewPointer(client.Type())))
 		// Response.Body's type is io.ReadCloser, whatever the driver
 		// knows of package io.
