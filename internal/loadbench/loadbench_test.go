@@ -110,7 +110,7 @@ func unfixed(w *Workspace, ids []string) string {
 	for _, id := range ids {
 		file, check, _ := strings.Cut(id, ": ")
 		for _, u := range w.Unfixed {
-			if strings.HasPrefix(u, file+":") && strings.Contains(u, " "+check+" ") {
+			if strings.HasPrefix(u, file+":") && strings.Contains(u, " "+check+": ") {
 				return u
 			}
 		}
