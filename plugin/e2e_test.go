@@ -405,7 +405,9 @@ func golangci(t *testing.T, gcl, dir string, flags ...string) []finding {
 	return found
 }
 
-var kafLine = regexp.MustCompile(`^(.+?):(\d+):(\d+): (KA\d+) (.*)$`)
+// The command prints "file:line:col: KA1004: message"; golangci-lint
+// shows the message as the analyzer reports it, ID first.
+var kafLine = regexp.MustCompile(`^(.+?):(\d+):(\d+): (KA\d+: .*)$`)
 
 // keepalivefix runs the command in the module dir and returns its findings.
 func keepalivefix(t *testing.T, kaf, dir string) []finding {
@@ -427,7 +429,7 @@ func keepalivefix(t *testing.T, kaf, dir string) []finding {
 		}
 		line, _ := strconv.Atoi(m[2])
 		col, _ := strconv.Atoi(m[3])
-		found = append(found, finding{filepath.ToSlash(m[1]), line, col, "keepalive", m[5]})
+		found = append(found, finding{filepath.ToSlash(m[1]), line, col, "keepalive", m[4]})
 	}
 	sortFindings(found)
 	return found
