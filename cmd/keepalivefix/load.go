@@ -35,6 +35,12 @@ type finding struct {
 	id, msg   string
 	url       string
 	fix       []fileEdit // the edits of its suggested fix, if any
+	// pkgs are the root packages that reported it (a package and its
+	// test variant both do), on which its fix is planned.
+	pkgs []*packages.Package
+	// noFix says why no fix is planned for it, when the reason is the
+	// command's (a read-only file, a dependency).
+	noFix string
 }
 
 // key identifies a finding reported by several variants of a package.
@@ -69,7 +75,7 @@ func analyze(a *analysis.Analyzer, lc loadConfig) (*result, error) {
 		return nil, err
 	}
 	res := &result{cwd: cwd}
-	seen := make(map[key]bool)
+	seen := make(map[key]*finding)
 	var all []*finding
 	for _, dir := range order {
 		cfg := &packages.Config{
@@ -107,40 +113,66 @@ func analyze(a *analysis.Analyzer, lc loadConfig) (*result, error) {
 			continue
 		}
 		res.loaded = append(res.loaded, good)
-		g, err := checker.Analyze([]*analysis.Analyzer{a}, good, nil)
+		found, errs, err := runOn(a, good, cwd, seen)
 		if err != nil {
 			return nil, err
 		}
-		for act := range g.All() {
-			if !act.IsRoot || act.Analyzer != a {
+		all = append(all, found...)
+		res.loadErrors = append(res.loadErrors, errs...)
+	}
+	sortFindings(all)
+	res.findings = all
+	sort.Strings(res.loadErrors)
+	res.loadErrors = compact(res.loadErrors)
+	return res, nil
+}
+
+// runOn runs a on the root packages pkgs and returns their findings, once
+// each (seen holds those of earlier calls: a package and its test variant
+// report the same ones), with the roots that reported each.
+func runOn(a *analysis.Analyzer, pkgs []*packages.Package, cwd string, seen map[key]*finding) ([]*finding, []string, error) {
+	g, err := checker.Analyze([]*analysis.Analyzer{a}, pkgs, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	var all []*finding
+	var errs []string
+	for act := range g.All() {
+		if !act.IsRoot || act.Analyzer != a {
+			continue
+		}
+		if act.Err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", act.Package.PkgPath, act.Err))
+			continue
+		}
+		for _, d := range act.Diagnostics {
+			pos := act.Package.Fset.Position(d.Pos)
+			// The analyzer starts each message with its ID for
+			// drivers that print only the message; here the ID has
+			// a field of its own.
+			msg := strings.TrimPrefix(d.Message, d.Category+": ")
+			f := &finding{file: relPath(cwd, pos.Filename), path: pos.Filename, line: pos.Line, col: pos.Column, id: d.Category, msg: msg, url: d.URL}
+			if d.End.IsValid() {
+				end := act.Package.Fset.Position(d.End)
+				f.endLine, f.endCol = end.Line, end.Column
+			}
+			if prev := seen[f.key()]; prev != nil {
+				prev.pkgs = append(prev.pkgs, act.Package)
 				continue
 			}
-			if act.Err != nil {
-				res.loadErrors = append(res.loadErrors, fmt.Sprintf("%s: %v", act.Package.PkgPath, act.Err))
-				continue
+			seen[f.key()] = f
+			f.pkgs = []*packages.Package{act.Package}
+			if len(d.SuggestedFixes) > 0 && !dependency(act.Package) {
+				f.fix = fileEdits(act.Package.Fset, d.SuggestedFixes[0])
 			}
-			for _, d := range act.Diagnostics {
-				pos := act.Package.Fset.Position(d.Pos)
-				// The analyzer starts each message with its ID for
-				// drivers that print only the message; here the ID
-				// has a field of its own.
-				msg := strings.TrimPrefix(d.Message, d.Category+": ")
-				f := &finding{file: relPath(cwd, pos.Filename), path: pos.Filename, line: pos.Line, col: pos.Column, id: d.Category, msg: msg, url: d.URL}
-				if d.End.IsValid() {
-					end := act.Package.Fset.Position(d.End)
-					f.endLine, f.endCol = end.Line, end.Column
-				}
-				if seen[f.key()] {
-					continue
-				}
-				seen[f.key()] = true
-				if len(d.SuggestedFixes) > 0 && !dependency(act.Package) {
-					f.fix = fileEdits(act.Package.Fset, d.SuggestedFixes[0])
-				}
-				all = append(all, f)
-			}
+			all = append(all, f)
 		}
 	}
+	return all, errs, nil
+}
+
+// sortFindings orders findings by file, position and check.
+func sortFindings(all []*finding) {
 	sort.Slice(all, func(i, j int) bool {
 		a, b := all[i], all[j]
 		if a.file != b.file {
@@ -154,10 +186,6 @@ func analyze(a *analysis.Analyzer, lc loadConfig) (*result, error) {
 		}
 		return a.id < b.id
 	})
-	res.findings = all
-	sort.Strings(res.loadErrors)
-	res.loadErrors = compact(res.loadErrors)
-	return res, nil
 }
 
 // dependency reports whether p belongs to a module other than the main

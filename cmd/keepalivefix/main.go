@@ -64,6 +64,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		baseline      = fs.String("baseline", "", "report only findings not in this baseline `file` (see -baseline-write)")
 		baselineWrite = fs.Bool("baseline-write", false, "write the current findings to the -baseline file, replacing it, and report none")
 		newFromRev    = fs.String("new-from-rev", "", "report only findings that did not exist at this git `revision` (analysed in a temporary worktree)")
+		shared        = fs.String("shared", "internal/keepalive", "module-relative `dir` of the package -w writes for the client and drain helper that the fixes of several packages share (empty: one of each per package)")
 		showVersion   = fs.Bool("version", false, "print the version and exit (also: keepalivefix version)")
 		opts          = analyzer.DefaultOptions()
 	)
@@ -116,7 +117,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	opts.Checks, opts.StrictDrain = *checks, *strictDrain
 	// Text and annotations do not say whether a fix exists: skip computing
 	// the edits when nothing will apply them.
-	opts.NoFixEdits = !*write && !*diff && !*listFiles && (*format == "text" || *format == "github")
+	// With -w, -d and -l, the findings are first only reported, then
+	// filtered, and their fixes planned for those kept (fixplan.go).
+	fixing := *write || *diff || *listFiles
+	opts.NoFixEdits = fixing || *format == "text" || *format == "github"
+	if *shared != "" {
+		if err := checkSharedDir(*shared); err != nil {
+			fmt.Fprintf(stderr, "keepalivefix: -shared %s: %v\n", *shared, err)
+			return exitUsage
+		}
+	}
 	a, err := analyzer.New(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
@@ -203,8 +213,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitLoad
 		}
 	}
-	if *write || *diff || *listFiles {
-		return fix(res, *write, *diff, *listFiles, stdout, stderr)
+	if fixing {
+		return fix(res, opts, fixMode{write: *write, diff: *diff, list: *listFiles, format: *format, shared: *shared}, stdout, stderr)
 	}
 	if err := writeFindings(stdout, *format, res.findings); err != nil {
 		fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
