@@ -115,7 +115,14 @@ func (pl *Planner) importEdits(sf *srcFile, paths []string, remove map[string]bo
 			specs[p] = specText(p, sf.imports[p])
 			keys = append(keys, p)
 		}
-		sort.Strings(keys)
+		// The standard library first, then a blank line and the rest,
+		// as goimports groups them.
+		sort.Slice(keys, func(i, j int) bool {
+			if isStd(keys[i]) != isStd(keys[j]) {
+				return isStd(keys[i])
+			}
+			return keys[i] < keys[j]
+		})
 		var b strings.Builder
 		switch len(keys) {
 		case 0:
@@ -124,7 +131,10 @@ func (pl *Planner) importEdits(sf *srcFile, paths []string, remove map[string]bo
 			b.WriteString("import " + specs[keys[0]])
 		default:
 			b.WriteString("import (")
-			for _, k := range keys {
+			for i, k := range keys {
+				if i > 0 && isStd(keys[i-1]) && !isStd(k) {
+					b.WriteString("\n")
+				}
 				b.WriteString("\n\t" + specs[k])
 			}
 			b.WriteString("\n)")
@@ -191,6 +201,11 @@ func (pl *Planner) importNameFree(sf *srcFile, name string) bool {
 // one, or in a new declaration after the package clause.
 func (pl *Planner) importEdit(sf *srcFile, path, name string, remove map[string]bool) rawEdit {
 	spec := specText(path, name)
+	if !isStd(path) {
+		if e, ok := moduleImportEdit(sf, path, spec, remove); ok {
+			return e
+		}
+	}
 	var before, after *ast.ImportSpec
 	var beforeDecl, afterDecl *ast.GenDecl
 	for _, decl := range sf.ast.Decls {
@@ -204,7 +219,7 @@ func (pl *Planner) importEdit(sf *srcFile, path, name string, remove map[string]
 			if remove[p] {
 				continue // its line goes: no anchor
 			}
-			if p == "C" || strings.Contains(strings.Split(p, "/")[0], ".") {
+			if p == "C" || !isStd(p) {
 				continue // not the standard library's group
 			}
 			if p < path {
@@ -236,4 +251,52 @@ func (pl *Planner) importEdit(sf *srcFile, path, name string, remove map[string]
 	}
 	at := sf.off(sf.ast.Name.End())
 	return rawEdit{file: sf, start: at, end: at, text: "\n\nimport " + spec}
+}
+
+// isStd reports whether path is a standard-library import path: its first
+// element has no dot.
+func isStd(path string) bool {
+	return !strings.Contains(strings.Split(path, "/")[0], ".")
+}
+
+// moduleImportEdit inserts the import of a non-standard path (the module's
+// shared package, a -client package) among the file's other non-standard
+// imports, in sorted place, or as a group of its own after the last
+// standard-library import of a parenthesised block, as goimports would.
+func moduleImportEdit(sf *srcFile, path, spec string, remove map[string]bool) (rawEdit, bool) {
+	var before, after, lastStd *ast.ImportSpec
+	var block *ast.GenDecl
+	for _, decl := range sf.ast.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT || !gd.Lparen.IsValid() {
+			continue
+		}
+		for _, s := range gd.Specs {
+			is := s.(*ast.ImportSpec)
+			p, _ := strconv.Unquote(is.Path.Value)
+			switch {
+			case remove[p] || p == "C":
+			case isStd(p):
+				if block == nil || block == gd {
+					block, lastStd = gd, is
+				}
+			case p < path:
+				before = is
+			case after == nil:
+				after = is
+			}
+		}
+	}
+	switch {
+	case before != nil:
+		at := sf.lineEnd(sf.off(before.End()))
+		return rawEdit{file: sf, start: at, end: at, text: "\n\t" + spec}, true
+	case after != nil:
+		at := sf.lineStart(sf.off(after.Pos()))
+		return rawEdit{file: sf, start: at, end: at, text: "\t" + spec + "\n"}, true
+	case lastStd != nil:
+		at := sf.lineEnd(sf.off(lastStd.End()))
+		return rawEdit{file: sf, start: at, end: at, text: "\n\n\t" + spec}, true
+	}
+	return rawEdit{}, false
 }
