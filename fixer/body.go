@@ -112,11 +112,11 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 	path, _ := astutil.PathEnclosingInterval(sf.ast, f.node.Pos(), f.node.End())
 	assign, ok := parentOf(path, f.node).(*ast.AssignStmt)
 	if !ok || len(assign.Rhs) != 1 || assign.Rhs[0] != f.node {
-		return errorf("response not assigned")
+		return errorf("no fix: the response is not assigned to a variable here; assign it and close its body after the error check")
 	}
 	resp, ok := assign.Lhs[0].(*ast.Ident)
 	if !ok || resp.Name == "_" || !knowledge.IsResponse(info.TypeOf(resp)) {
-		return errorf("response not in a variable")
+		return errorf("no fix: the response is not kept in a variable; assign it and close its body after the error check")
 	}
 	obj := info.ObjectOf(resp)
 	var list []ast.Stmt
@@ -129,7 +129,7 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 	case *ast.CommClause:
 		list = b.Body
 	default:
-		return errorf("call not in a block")
+		return errorf("no fix: the call is not a statement of a block (an if or switch header); move it into its own statement")
 	}
 	idx := -1
 	for i, s := range list {
@@ -138,16 +138,22 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 		}
 	}
 	anchor, rest := ast.Stmt(assign), list[idx+1:]
-	if len(assign.Lhs) == 2 {
-		errID, ok := assign.Lhs[1].(*ast.Ident)
-		if !ok || idx+1 >= len(list) || !pl.leavesOnError(list[idx+1], info.ObjectOf(errID)) {
-			return errorf("no error check that leaves")
+	// With an error among the results (resp, err := or resp, b, err :=),
+	// the response may be nil: the defer, which evaluates resp.Body at
+	// once, must come after a check that leaves on error. A check by a
+	// helper (require.NoError(t, err)) is not known to leave.
+	if errID := errorResult(info, assign); errID != nil {
+		if errID.Name == "_" {
+			return errorf("no fix: the request's error is discarded, so the response may be nil where the close would go; check the error first")
+		}
+		if idx+1 >= len(list) || !pl.leavesOnError(list[idx+1], info.ObjectOf(errID)) {
+			return errorf("no fix: no `if err != nil { return }` right after the call, so the response may be nil where the close would go")
 		}
 		anchor, rest = list[idx+1], list[idx+2:]
 	}
 	fn := enclosingFunc(path)
 	if fn == nil {
-		return errorf("not in a function")
+		return errorf("no fix: the call is not inside a function")
 	}
 	var body *ast.BlockStmt
 	switch fn := fn.(type) {
@@ -158,20 +164,20 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 	}
 	move, ok := pl.closesAndEscapes(body, obj, assign, list[idx+1:])
 	if !ok {
-		return errorf("the response is closed or handed over elsewhere")
+		return errorf("no fix: the response is also closed elsewhere, returned, stored or passed on, so a close here could come too early; close it where its last use is")
 	}
 	call := pl.drainCall(f) + "(" + resp.Name + ".Body)"
 	indent := sf.indentOf(anchor.Pos())
 	if loop := loopOf(path, block); loop != nil {
 		if loop != block || assign.Tok != token.DEFINE || move != nil || branchesAfter(rest) {
-			return errorf("loop shape not rewritten")
+			return errorf("no fix: the loop body may leave the iteration early (continue, break, return) or reassigns the response, so one close at its end would be skipped; close the body on every path of the iteration")
 		}
 		// Close at the end of the iteration: defer would keep every
 		// body open until the function returns.
 		at := sf.lineStart(sf.off(loop.(*ast.BlockStmt).Rbrace))
 		f.raw = append(f.raw, rawEdit{file: sf, start: at, end: at, text: indent + call + "\n"})
 	} else if enclosingLoop(path, fn) {
-		return errorf("in a nested block of a loop")
+		return errorf("no fix: the call sits in a nested block of a loop; close the body before the iteration ends")
 	} else {
 		at := sf.off(anchor.End())
 		f.raw = append(f.raw, rawEdit{file: sf, start: at, end: at, text: "\n" + indent + "defer " + call})
@@ -181,6 +187,23 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 		f.moved = move
 	}
 	f.Message = "Close the body (after draining at most 64 KiB) right after the error check"
+	return nil
+}
+
+// errorResult returns the last left-hand side of assign whose value is an
+// error, or nil.
+func errorResult(info *types.Info, assign *ast.AssignStmt) *ast.Ident {
+	tuple, ok := info.TypeOf(assign.Rhs[0]).(*types.Tuple)
+	if !ok || tuple.Len() != len(assign.Lhs) {
+		return nil
+	}
+	errType := types.Universe.Lookup("error").Type()
+	for i := tuple.Len() - 1; i > 0; i-- {
+		if types.Identical(tuple.At(i).Type(), errType) {
+			id, _ := assign.Lhs[i].(*ast.Ident)
+			return id
+		}
+	}
 	return nil
 }
 

@@ -18,6 +18,9 @@ func (pl *Planner) planSharedClient(f *Fix) error {
 	if !ok {
 		return errorf("unrecognised call")
 	}
+	if where := pl.defaultClientConfigured(); where != "" && pl.opts.Client == "" {
+		return errorf("no fix: this package configures http.DefaultClient (at %s), and a shared client would bypass that; give the shared client the same configuration by hand, or name one with -client", where)
+	}
 	client := pl.client
 	if pl.opts.Client != "" {
 		path, name := splitClient(pl.opts.Client)

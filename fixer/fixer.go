@@ -132,9 +132,12 @@ type Planner struct {
 	sharedDrain   bool   // drain with the module's shared package
 	declareDrain  bool   // the helper is new: declare it
 	clientReason  string // why no client could be chosen
-	claimed       map[string]bool
-	assigned      map[types.Object]bool
-	joined        [][]*Fix // fixes that only together leave an import unused
+	// defaultClientSet is where the package changes http.DefaultClient
+	// ("" for nowhere), once looked for.
+	defaultClientSet *string
+	claimed          map[string]bool
+	assigned         map[types.Object]bool
+	joined           [][]*Fix // fixes that only together leave an import unused
 }
 
 // NewPlanner returns a planner for pass. facts may be nil.

@@ -16,13 +16,13 @@ func (pl *Planner) planRemove(f *Fix) error {
 	case *ast.KeyValueExpr:
 		lit, ok := parentOf(path, n).(*ast.CompositeLit)
 		if !ok {
-			return errorf("field outside a composite literal")
+			return errorf("no fix: the setting is not a field of a composite literal; remove it by hand")
 		}
 		f.raw = append(f.raw, pl.removeElement(sf, lit, n))
 	case *ast.AssignStmt:
 		if _, ok := parentOf(path, n).(*ast.BlockStmt); !ok {
 			if _, ok := parentOf(path, n).(*ast.CaseClause); !ok {
-				return errorf("assignment is not a statement of a block")
+				return errorf("no fix: the assignment is not a statement of its own; remove it by hand")
 			}
 		}
 		f.raw = append(f.raw, pl.removeStmt(sf, n))
@@ -31,12 +31,12 @@ func (pl *Planner) planRemove(f *Fix) error {
 		switch stmt.(type) {
 		case *ast.ExprStmt, *ast.DeferStmt:
 		default:
-			return errorf("call is not a statement")
+			return errorf("no fix: the call's result is used; remove it by hand")
 		}
 		switch parentOf(path, stmt).(type) {
 		case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
 		default:
-			return errorf("call is not a statement of a block")
+			return errorf("no fix: the call is not a statement of its own; remove it by hand")
 		}
 		f.raw = append(f.raw, pl.removeStmt(sf, stmt))
 	default:
