@@ -18,14 +18,14 @@ func (pl *Planner) planRemove(f *Fix) error {
 		if !ok {
 			return errorf("no fix: the setting is not a field of a composite literal; remove it by hand")
 		}
-		f.raw = append(f.raw, pl.removeElement(sf, lit, n))
+		f.raw = append(f.raw, withCommentAbove(sf, n, pl.removeElement(sf, lit, n)))
 	case *ast.AssignStmt:
 		if _, ok := parentOf(path, n).(*ast.BlockStmt); !ok {
 			if _, ok := parentOf(path, n).(*ast.CaseClause); !ok {
 				return errorf("no fix: the assignment is not a statement of its own; remove it by hand")
 			}
 		}
-		f.raw = append(f.raw, pl.removeStmt(sf, n))
+		f.raw = append(f.raw, withCommentAbove(sf, n, pl.removeStmt(sf, n)))
 	case *ast.CallExpr:
 		stmt := parentOf(path, n)
 		switch stmt.(type) {
@@ -38,12 +38,35 @@ func (pl *Planner) planRemove(f *Fix) error {
 		default:
 			return errorf("no fix: the call is not a statement of its own; remove it by hand")
 		}
-		f.raw = append(f.raw, pl.removeStmt(sf, stmt))
+		f.raw = append(f.raw, withCommentAbove(sf, stmt, pl.removeStmt(sf, stmt)))
 	default:
 		return errorf("unrecognised setting")
 	}
 	f.Message = "Remove the setting that turns keep-alive off"
 	return nil
+}
+
+// withCommentAbove widens the deletion e of the setting n, when it takes
+// whole lines, to the comment lines directly above n: a comment there
+// explains the setting ("close the connection after the request") and would
+// be left describing the next line.
+func withCommentAbove(sf *srcFile, n ast.Node, e rawEdit) rawEdit {
+	if ls := sf.lineStart(e.start); ls == 0 || !sf.blank(ls, e.start) {
+		return e
+	}
+	fset := sf.tf
+	line := fset.Line(n.Pos())
+	for _, cg := range sf.ast.Comments {
+		if fset.Line(cg.End()) != line-1 {
+			continue
+		}
+		start := sf.off(cg.Pos())
+		if ls := sf.lineStart(start); sf.blank(ls, start) {
+			e.start = ls
+		}
+		break
+	}
+	return e
 }
 
 // parentOf returns the node enclosing n in path, which runs from the
