@@ -94,6 +94,12 @@ type Fix struct {
 	hoistAs  string     // "Transport" or "Client"
 	moved    ast.Stmt   // a defer Close that a KA1004 fix moves up
 	without  []ast.Node // settings left out of a hoisted literal
+	// alias is the statement that kept the hoisted value in a local
+	// variable (client := &http.Client{...}), and aliasUses that
+	// variable's uses: the statement goes and the uses name the
+	// package-level variable, leaving no client := sharedClient behind.
+	alias     ast.Stmt
+	aliasUses []*ast.Ident
 	follows  *Fix       // the hoist that removes this setting
 	group    int        // how many fixes share these edits
 }

@@ -54,6 +54,7 @@ func (pl *Planner) planHoist(f *Fix) error {
 	if why := pl.usedOnlyToSend(decl, path, target); why != "" {
 		return errorf("no fix: %s", why)
 	}
+	f.alias, f.aliasUses = pl.aliasOf(decl, path, target)
 	f.hoistFor, f.hoisted, f.hoistAs = decl, target, what
 	f.Message = "Build the " + what + " once, at package level"
 	return nil
@@ -188,12 +189,60 @@ func (pl *Planner) usedOnlyToSend(decl *ast.FuncDecl, path []ast.Node, target as
 	return why
 }
 
+// aliasOf returns the statement `v := target` (or `var v = target`) that
+// keeps the hoisted value in a local variable, and the uses of v, when the
+// statement can go and every use can name the package-level variable
+// instead: v is never assigned again (usedOnlyToSend checked that its uses
+// only send or pass it on).
+func (pl *Planner) aliasOf(decl *ast.FuncDecl, path []ast.Node, target ast.Expr) (ast.Stmt, []*ast.Ident) {
+	info := pl.pass.TypesInfo
+	var v types.Object
+	var stmt ast.Stmt
+	switch p := parentOf(path, target).(type) {
+	case *ast.AssignStmt:
+		if len(p.Lhs) == 1 && len(p.Rhs) == 1 && p.Tok == token.DEFINE {
+			if id, ok := p.Lhs[0].(*ast.Ident); ok {
+				v, stmt = info.Defs[id], p
+			}
+		}
+	case *ast.ValueSpec:
+		if len(p.Names) == 1 && len(p.Values) == 1 && p.Type == nil {
+			if gd, ok := parentOf(path, p).(*ast.GenDecl); ok && len(gd.Specs) == 1 {
+				if ds, ok := parentOf(path, gd).(*ast.DeclStmt); ok {
+					v, stmt = info.Defs[p.Names[0]], ds
+				}
+			}
+		}
+	}
+	if v == nil {
+		return nil, nil
+	}
+	switch parentOf(path, stmt).(type) {
+	case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
+	default:
+		return nil, nil
+	}
+	var uses []*ast.Ident
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == v {
+			uses = append(uses, id)
+		}
+		return true
+	})
+	if len(uses) == 0 {
+		return nil, nil
+	}
+	return stmt, uses
+}
+
 // planHoistDecls writes the package-level variables, one group per
 // function, just before the function. Every fix of the group carries the
 // whole group, so the insertion is identical whichever fixes are applied.
 func (pl *Planner) planHoistDecls() {
 	groups := make(map[*ast.FuncDecl][]*Fix)
 	var order []*ast.FuncDecl
+	same := make(map[string]*hoistedVar)
+	var vars []*hoistedVar
 	for _, f := range pl.fixes {
 		if f.dropped || f.kind != kindHoist || f.hoistFor == nil {
 			continue
@@ -206,30 +255,79 @@ func (pl *Planner) planHoistDecls() {
 	for _, decl := range order {
 		fixes := groups[decl]
 		sort.SliceStable(fixes, func(i, j int) bool { return fixes[i].hoisted.Pos() < fixes[j].hoisted.Pos() })
-		var text strings.Builder
 		ok := true
 		for _, f := range fixes {
-			name := pl.pick(lowerFirst(decl.Name.Name)+f.hoistAs, []token.Pos{f.hoisted.Pos()}, pl.claimed)
-			src, err := pl.printVar(f.file, name, decl.Name.Name, f.hoisted, f.without)
+			val, imports, err := pl.printValue(f)
 			if err != nil {
 				ok = false
 				break
 			}
-			text.WriteString(src)
-			text.WriteString("\n")
-			f.raw = append(f.raw, rawEdit{file: f.file, start: f.file.off(f.hoisted.Pos()), end: f.file.off(f.hoisted.End()), text: name})
-		}
-		start := decl.Pos()
-		if decl.Doc != nil {
-			start = decl.Doc.Pos()
-		}
-		for _, f := range fixes {
-			if !ok {
-				f.dropped = true
-				continue
+			uses := []token.Pos{f.hoisted.Pos()}
+			for _, id := range f.aliasUses {
+				uses = append(uses, id.Pos())
 			}
-			at := f.file.off(start)
-			f.raw = append(f.raw, rawEdit{file: f.file, start: at, end: at, text: text.String()})
+			// Identical values hoisted from several functions share
+			// one variable: one pool per host, not one per function.
+			name := ""
+			if prev := same[val]; prev != nil && pl.free(prev.name, uses, nil) {
+				name = prev.name
+				prev.fns = append(prev.fns, decl.Name.Name)
+				prev.users = append(prev.users, f)
+			} else {
+				name = pl.pick(lowerFirst(decl.Name.Name)+f.hoistAs, uses, pl.claimed)
+				h := &hoistedVar{name: name, value: val, fns: []string{decl.Name.Name}, file: f.file, decl: decl, users: []*Fix{f}, imports: imports}
+				same[val] = h
+				vars = append(vars, h)
+			}
+			if f.alias != nil {
+				f.raw = append(f.raw, pl.removeStmt(f.file, f.alias))
+				for _, id := range f.aliasUses {
+					f.raw = append(f.raw, rawEdit{file: f.file, start: f.file.off(id.Pos()), end: f.file.off(id.End()), text: name})
+				}
+			} else {
+				f.raw = append(f.raw, rawEdit{file: f.file, start: f.file.off(f.hoisted.Pos()), end: f.file.off(f.hoisted.End()), text: name})
+			}
+		}
+		if !ok {
+			for _, f := range fixes {
+				f.dropped = true
+			}
+		}
+	}
+	// Each variable goes just before the first function that uses it, and
+	// every fix that uses it carries it, so that the insertion is the same
+	// whichever fixes are applied.
+	texts := make(map[*ast.FuncDecl]*strings.Builder)
+	var at []*ast.FuncDecl
+	for _, h := range vars {
+		if h.users[0].dropped {
+			continue
+		}
+		if texts[h.decl] == nil {
+			texts[h.decl] = new(strings.Builder)
+			at = append(at, h.decl)
+		}
+		texts[h.decl].WriteString(h.source())
+	}
+	for _, h := range vars {
+		if h.users[0].dropped {
+			continue
+		}
+		start := h.decl.Pos()
+		if h.decl.Doc != nil {
+			start = h.decl.Doc.Pos()
+		}
+		edit := rawEdit{file: h.file, start: h.file.off(start), end: h.file.off(start), text: texts[h.decl].String()}
+		for _, f := range h.users {
+			f.raw = appendUnique(f.raw, edit)
+			// The variables inserted at one place come as one text
+			// (a fix of one declares the others, unused but
+			// harmless): it needs the imports of all of them.
+			for _, other := range vars {
+				if other.decl == h.decl {
+					f.raw = append(f.raw, other.imports...)
+				}
+			}
 		}
 	}
 	// A setting removed from a moved literal is removed by the move.
@@ -241,16 +339,54 @@ func (pl *Planner) planHoistDecls() {
 	}
 }
 
-// printVar prints `var name = e` with a doc comment, keeping the comments
-// inside e: dst carries them with the nodes they belong to.
-func (pl *Planner) printVar(sf *srcFile, name, fn string, e ast.Expr, without []ast.Node) (string, error) {
-	d, err := sf.dstNode(pl.pass.Fset, e)
-	if err != nil {
-		return "", err
+// hoistedVar is a package-level variable the hoisting fixes declare.
+type hoistedVar struct {
+	name, value string
+	fns         []string // the functions that use it
+	file        *srcFile
+	decl        *ast.FuncDecl // it goes just before this function
+	users       []*Fix
+	imports     []rawEdit
+}
+
+// source is the declaration with its doc comment.
+func (h *hoistedVar) source() string {
+	fns := h.fns[0]
+	if n := len(h.fns); n > 1 {
+		fns = strings.Join(h.fns[:n-1], ", ") + " and " + h.fns[n-1]
 	}
-	restore, err := pl.leaveOut(sf, without)
+	return Comment(fmt.Sprintf("%s is shared by every call of %s, so that its connections are kept alive and reused.", h.name, fns)) +
+		"var " + h.name + " = " + h.value + "\n\n"
+}
+
+// printValue prints the hoisted value, keeping the comments inside it (dst
+// carries them with the nodes they belong to), without the settings the
+// keep-alive fixes remove, and with http.DefaultTransport's idle timeout
+// when the Transport sets none: a zero IdleConnTimeout keeps idle
+// connections forever, harmless per call but not once the Transport
+// lives as long as the program. It returns the import edits that needs.
+func (pl *Planner) printValue(f *Fix) (string, []rawEdit, error) {
+	sf := f.file
+	d, err := sf.dstNode(pl.pass.Fset, f.hoisted)
 	if err != nil {
-		return "", err
+		return "", nil, err
+	}
+	restore, err := pl.leaveOut(sf, f.without)
+	if err != nil {
+		return "", nil, err
+	}
+	var imports []rawEdit
+	if lit := pl.transportLit(f); lit != nil && !hasKey(lit, "IdleConnTimeout") {
+		timeName, edits := pl.importAs(sf, "time")
+		imports = edits
+		dn, err := sf.dstNode(pl.pass.Fset, lit)
+		if err != nil {
+			restore()
+			return "", nil, err
+		}
+		undo := withIdleTimeout(dn.(*dst.CompositeLit), timeName)
+		prev := restore
+		restore = func() { undo(); prev() }
 	}
 	val := dst.Clone(d).(dst.Expr)
 	restore()
@@ -258,25 +394,79 @@ func (pl *Planner) printVar(sf *srcFile, name, fn string, e ast.Expr, without []
 	decs.Before, decs.After = dst.None, dst.None
 	decs.Start, decs.End = nil, nil
 	gd := &dst.GenDecl{
-		Tok: token.VAR,
-		Specs: []dst.Spec{&dst.ValueSpec{
-			Names:  []*dst.Ident{dst.NewIdent(name)},
-			Values: []dst.Expr{val},
-		}},
+		Tok:   token.VAR,
+		Specs: []dst.Spec{&dst.ValueSpec{Names: []*dst.Ident{dst.NewIdent("_")}, Values: []dst.Expr{val}}},
 	}
-	gd.Decs.Before = dst.EmptyLine
-	gd.Decs.Start.Append(fmt.Sprintf("// %s is shared by every call of %s, so that its connections", name, fn),
-		"// are kept alive and reused.")
 	file := &dst.File{Name: dst.NewIdent("p"), Decls: []dst.Decl{gd}}
 	var buf bytes.Buffer
 	if err := decorator.Fprint(&buf, file); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	out, ok := strings.CutPrefix(buf.String(), "package p\n")
+	out, ok := strings.CutPrefix(strings.TrimSpace(buf.String()), "package p\n\nvar _ = ")
 	if !ok {
-		return "", errorf("unexpected printer output")
+		return "", nil, errorf("unexpected printer output")
 	}
-	return strings.TrimLeft(out, "\n"), nil
+	return out, imports, nil
+}
+
+// withIdleTimeout adds IdleConnTimeout: 90 * time.Second to lit, one
+// element a line, and returns what undoes it.
+func withIdleTimeout(lit *dst.CompositeLit, timeName string) (undo func()) {
+	old := lit.Elts
+	type saved struct{ before, after dst.SpaceType }
+	var was []saved
+	for _, e := range old {
+		was = append(was, saved{e.Decorations().Before, e.Decorations().After})
+	}
+	kv := &dst.KeyValueExpr{
+		Key:   dst.NewIdent("IdleConnTimeout"),
+		Value: &dst.BinaryExpr{X: &dst.BasicLit{Kind: token.INT, Value: "90"}, Op: token.MUL, Y: &dst.SelectorExpr{X: dst.NewIdent(timeName), Sel: dst.NewIdent("Second")}},
+	}
+	kv.Decs.Start.Append("// as http.DefaultTransport's: a zero value keeps idle connections forever")
+	lit.Elts = append(append([]dst.Expr(nil), old...), kv)
+	for _, e := range lit.Elts {
+		e.Decorations().Before = dst.NewLine
+		e.Decorations().After = dst.None
+	}
+	kv.Decs.After = dst.NewLine
+	return func() {
+		lit.Elts = old
+		for i, e := range old {
+			e.Decorations().Before, e.Decorations().After = was[i].before, was[i].after
+		}
+	}
+}
+
+// transportLit returns the http.Transport composite literal of the hoisted
+// value: the value itself, or the Transport field of a hoisted Client.
+func (pl *Planner) transportLit(f *Fix) *ast.CompositeLit {
+	info := pl.pass.TypesInfo
+	var found *ast.CompositeLit
+	ast.Inspect(f.hoisted, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.CompositeLit); ok && found == nil {
+			if tv, ok := info.Types[lit]; ok && knowledge.IsTransport(tv.Type) {
+				if _, named := types.Unalias(tv.Type).(*types.Named); named {
+					found = lit
+				}
+			}
+		}
+		return found == nil
+	})
+	return found
+}
+
+// hasKey reports whether lit sets the field name.
+func hasKey(lit *ast.CompositeLit, name string) bool {
+	for _, e := range lit.Elts {
+		if kv, ok := e.(*ast.KeyValueExpr); ok {
+			if id, ok := kv.Key.(*ast.Ident); ok && id.Name == name {
+				return true
+			}
+		} else {
+			return true // positional: all fields are set
+		}
+	}
+	return false
 }
 
 // leaveOut takes the composite-literal elements in without out of the
