@@ -100,8 +100,8 @@ type Fix struct {
 	// package-level variable, leaving no client := sharedClient behind.
 	alias     ast.Stmt
 	aliasUses []*ast.Ident
-	follows  *Fix       // the hoist that removes this setting
-	group    int        // how many fixes share these edits
+	follows   *Fix // the hoist that removes this setting
+	group     int  // how many fixes share these edits
 }
 
 // SuggestedFixes returns the fix in the form analysis.Diagnostic carries:
