@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -110,6 +111,7 @@ func importName(spec *ast.ImportSpec) string {
 func (pl *Planner) chooseNames() {
 	claimed := make(map[string]bool)
 	var clientUses, drainUses []token.Pos
+	var methods []string
 	testOnly := true
 	for _, f := range pl.fixes {
 		if f.dropped {
@@ -118,13 +120,16 @@ func (pl *Planner) chooseNames() {
 		switch f.kind {
 		case kindSharedClient:
 			clientUses = append(clientUses, f.node.Pos())
+			if sel, ok := ast.Unparen(f.node.(*ast.CallExpr).Fun).(*ast.SelectorExpr); ok && !slices.Contains(methods, sel.Sel.Name) {
+				methods = append(methods, sel.Sel.Name)
+			}
 		case kindCloseBody, kindDrainBody:
 			drainUses = append(drainUses, f.node.Pos())
 			testOnly = testOnly && f.file.test
 		}
 	}
 	if len(clientUses) > 0 && pl.opts.Client == "" {
-		pl.client = pl.existingClient(clientUses)
+		pl.client = pl.existingClient(clientUses, methods)
 		if pl.client == "" && pl.opts.Shared != "" {
 			pl.sharedClient = true
 		} else if pl.client == "" {
@@ -155,14 +160,102 @@ func (pl *Planner) chooseNames() {
 	pl.claimed = claimed
 }
 
+// clientBehind reports whether v, of an interface type the package uses for
+// its client (a Doer), holds an *http.Client it is initialised with and
+// never reassigned, and offers every method the fixes call with
+// http.Client's signature.
+func (pl *Planner) clientBehind(v *types.Var, methods []string) bool {
+	if !types.IsInterface(v.Type()) || len(methods) == 0 || pl.reassigned(v) || !pl.initialisedWithClient(v) {
+		return false
+	}
+	for _, m := range methods {
+		want, _, _ := types.LookupFieldOrMethod(types.NewPointer(pl.httpClientType()), false, nil, m)
+		got, _, _ := types.LookupFieldOrMethod(v.Type(), false, v.Pkg(), m)
+		wf, ok1 := want.(*types.Func)
+		gf, ok2 := got.(*types.Func)
+		if !ok1 || !ok2 || !types.Identical(wf.Type().(*types.Signature).Params(), gf.Type().(*types.Signature).Params()) ||
+			!types.Identical(wf.Type().(*types.Signature).Results(), gf.Type().(*types.Signature).Results()) {
+			return false
+		}
+	}
+	return true
+}
+
+// httpClientType returns net/http's Client type as the package sees it.
+func (pl *Planner) httpClientType() types.Type {
+	var t types.Type = types.Typ[types.Invalid]
+	walkImports(pl.pass.Pkg, func(p *types.Package) bool {
+		if p.Path() == knowledge.NetHTTP {
+			if tn, ok := p.Scope().Lookup("Client").(*types.TypeName); ok {
+				t = tn.Type()
+			}
+			return false
+		}
+		return true
+	})
+	return t
+}
+
+// walkImports visits the packages p imports, directly or not, until visit
+// returns false.
+func walkImports(p *types.Package, visit func(*types.Package) bool) {
+	seen := make(map[*types.Package]bool)
+	var walk func(*types.Package) bool
+	walk = func(p *types.Package) bool {
+		for _, imp := range p.Imports() {
+			if seen[imp] {
+				continue
+			}
+			seen[imp] = true
+			if !visit(imp) || !walk(imp) {
+				return false
+			}
+		}
+		return true
+	}
+	walk(p)
+}
+
+// initialisedWithClient reports whether the package-level v is declared
+// with the value &http.Client{...}.
+func (pl *Planner) initialisedWithClient(v *types.Var) bool {
+	info := pl.pass.TypesInfo
+	for _, f := range pl.pass.Files {
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for i, id := range vs.Names {
+					if info.Defs[id] != v || len(vs.Values) != len(vs.Names) {
+						continue
+					}
+					u, ok := ast.Unparen(vs.Values[i]).(*ast.UnaryExpr)
+					if !ok || u.Op != token.AND {
+						return false
+					}
+					lit, ok := ast.Unparen(u.X).(*ast.CompositeLit)
+					return ok && knowledge.IsClient(info.TypeOf(lit))
+				}
+			}
+		}
+	}
+	return false
+}
+
 // existingClient returns the package-level client the package already
 // shares, if there is exactly one visible from every use.
-func (pl *Planner) existingClient(uses []token.Pos) string {
+func (pl *Planner) existingClient(uses []token.Pos, methods []string) string {
 	var found []string
 	scope := pl.pass.Pkg.Scope()
 	for _, name := range scope.Names() {
 		v, ok := scope.Lookup(name).(*types.Var)
-		if !ok || (!knowledge.IsClient(v.Type()) && !knowledge.IsPointerTo(v.Type(), knowledge.NetHTTP, "Client")) {
+		if !ok {
+			continue
+		}
+		if !knowledge.IsClient(v.Type()) && !knowledge.IsPointerTo(v.Type(), knowledge.NetHTTP, "Client") && !pl.clientBehind(v, methods) {
 			continue
 		}
 		if strings.HasSuffix(pl.pass.Fset.Position(v.Pos()).Filename, "_test.go") {
