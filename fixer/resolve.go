@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/format"
 	"go/importer"
 	"go/parser"
@@ -244,6 +245,11 @@ func (pl *Planner) typeCheck(results map[*srcFile][]byte) (*srcFile, []unusedImp
 			// data fills the gap.
 			if p := pl.namedClientPackage(path, deps["net/http"]); p != nil {
 				return p, nil
+			}
+			if p := deps[path]; p != nil && path == "time" {
+				// net/http's fields are of this package's Duration:
+				// another copy of package time would not match it.
+				return timeStandIn(p), nil
 			}
 			fallbackMu.Lock()
 			defer fallbackMu.Unlock()
@@ -614,6 +620,38 @@ func (pl *Planner) namedClientPackage(path string, nethttp *types.Package) *type
 	}
 	pkg.MarkComplete()
 	return pkg
+}
+
+// timeStandIn stands in for package time in a driver that loads from
+// export data (go vet, go fix), which knows of it only what net/http's
+// export data mentions: Duration, but not the constants the fixes write,
+// such as time.Second. Another copy of the package would have another
+// Duration, which net/http's fields would not accept; the stand-in holds
+// the objects known (the same Duration) and the unit constants of that
+// type, and is complete, as go/types requires of an import.
+func timeStandIn(p *types.Package) *types.Package {
+	tn, ok := p.Scope().Lookup("Duration").(*types.TypeName)
+	if !ok {
+		return p
+	}
+	out := types.NewPackage("time", "time")
+	for _, name := range p.Scope().Names() {
+		out.Scope().Insert(p.Scope().Lookup(name))
+	}
+	units := []struct {
+		name string
+		ns   int64
+	}{
+		{"Nanosecond", 1}, {"Microsecond", 1e3}, {"Millisecond", 1e6},
+		{"Second", 1e9}, {"Minute", 60e9}, {"Hour", 3600e9},
+	}
+	for _, u := range units {
+		if out.Scope().Lookup(u.name) == nil {
+			out.Scope().Insert(types.NewConst(token.NoPos, out, u.name, tn.Type(), constant.MakeInt64(u.ns)))
+		}
+	}
+	out.MarkComplete()
+	return out
 }
 
 // stdStandIn is the last resort for an import the fixes add and the driver

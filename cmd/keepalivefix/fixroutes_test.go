@@ -223,3 +223,29 @@ func TestFixFormatWithWrite(t *testing.T) {
 		t.Fatalf("-w -json: exit %d, want 1 and the finding left as JSON on stdout\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
 }
+
+// TestGoFixWithoutTimeImport: go fix -fixtool and go vet -fix write the same
+// files as -w in a package that does not import time, which the declared
+// client's timeout needs (the go command's drivers know package time only
+// through net/http's export data).
+func TestGoFixWithoutTimeImport(t *testing.T) {
+	files := map[string]string{
+		"go.mod": routeGoMod,
+		"p/p.go": "package p\n\nimport \"net/http\"\n\n// Status reports the status of u.\nfunc Status(u string) (int, error) {\n\tresp, err := http.Head(u)\n\tif err != nil {\n\t\treturn 0, err\n\t}\n\treturn resp.StatusCode, nil\n}\n",
+	}
+	viaW := writeModule(t, files)
+	if _, stderr, code := keepalivefix(t, viaW, "-w", "./..."); code != 0 {
+		t.Fatalf("-w: exit %d\n%s", code, stderr)
+	}
+	fixed := sums(t, viaW)
+	if src := readFile(t, filepath.Join(viaW, "p", "p.go")); !strings.Contains(src, "\"time\"") {
+		t.Fatalf("-w did not add the time import the fix needs:\n%s", src)
+	}
+	for _, args := range [][]string{{"fix", "-fixtool=" + binary, "./..."}, {"vet", "-fix", "-vettool=" + binary, "./..."}} {
+		dir := writeModule(t, files)
+		goCmd(t, dir, args...)
+		if got := sums(t, dir); fmt.Sprint(got) != fmt.Sprint(fixed) {
+			t.Errorf("go %s wrote other files than -w:\n%s", args[0], readFile(t, filepath.Join(dir, "p", "p.go")))
+		}
+	}
+}
