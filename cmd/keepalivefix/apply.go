@@ -188,6 +188,7 @@ type fixMode struct {
 	write, diff, list bool
 	format            string // of the findings left unfixed by -w
 	shared            string // module-relative directory of the shared package; "" for none
+	fixTests          bool   // fix findings in _test.go files too
 }
 
 // fix applies, prints or lists the fixes of the findings res holds (already
@@ -201,7 +202,7 @@ type fixMode struct {
 // written.
 func fix(res *result, opts analyzer.Options, m fixMode, stdout, stderr io.Writer) int {
 	cwd := res.cwd
-	shared, problems, err := planFixes(res, opts, m.shared)
+	shared, problems, err := planFixes(res, opts, m.shared, m.fixTests)
 	if err != nil {
 		fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
 		return exitLoad

@@ -30,7 +30,10 @@ func (f *finding) posKey() posKey { return posKey{f.path, f.line, f.col, f.id} }
 // be: only files of the main module below the working directory that the
 // user can write are ever changed (-w ./... would otherwise reach GOROOT or
 // the module cache).
-func notWritable(f *finding, cwd string) string {
+func notWritable(f *finding, cwd string, fixTests bool) string {
+	if !fixTests && strings.HasSuffix(f.path, "_test.go") {
+		return "no fix: -fix-tests=false leaves test files alone"
+	}
 	for _, p := range f.pkgs {
 		if dependency(p) {
 			return "no fix: the file belongs to a dependency module"
@@ -56,12 +59,12 @@ const noFixReadOnly = "no fix: the file is read-only"
 // shared edits (a client declaration, a helper, an import) are planned for
 // the findings that will be written and no other. It sets the fix of each
 // finding and returns the module shared packages the fixes may import.
-func planFixes(res *result, opts analyzer.Options, sharedDir string) (map[string]*sharedPkg, []string, error) {
+func planFixes(res *result, opts analyzer.Options, sharedDir string, fixTests bool) (map[string]*sharedPkg, []string, error) {
 	cwd := res.cwd
 	targets := make(map[posKey]*finding)
 	for _, f := range res.findings {
 		f.fix = nil
-		if f.noFix = notWritable(f, cwd); f.noFix == "" {
+		if f.noFix = notWritable(f, cwd, fixTests); f.noFix == "" {
 			targets[f.posKey()] = f
 		}
 	}

@@ -249,3 +249,25 @@ func TestGoFixWithoutTimeImport(t *testing.T) {
 		}
 	}
 }
+
+// TestFixTestsFlag: -fix-tests=false reports the findings of test files but
+// leaves the files alone.
+func TestFixTestsFlag(t *testing.T) {
+	files := map[string]string{
+		"go.mod":      routeGoMod,
+		"p/p.go":      "package p\n",
+		"p/p_test.go": "package p\n\nimport (\n\t\"net/http\"\n\t\"testing\"\n)\n\nfunc TestP(t *testing.T) {\n\tresp, err := http.Get(\"http://127.0.0.1:1\")\n\tif err != nil {\n\t\treturn\n\t}\n\t_ = resp.StatusCode\n}\n",
+	}
+	dir := writeModule(t, files)
+	before := sums(t, dir)
+	_, stderr, code := keepalivefix(t, dir, "-w", "-fix-tests=false", "./...")
+	if code != 1 || !strings.Contains(stderr, "p/p_test.go:9:15: KA1004") || !strings.Contains(stderr, "-fix-tests=false leaves test files alone") {
+		t.Errorf("-w -fix-tests=false: exit %d, want 1 with the test file's finding left\n%s", code, stderr)
+	}
+	if fmt.Sprint(sums(t, dir)) != fmt.Sprint(before) {
+		t.Error("-fix-tests=false changed a test file")
+	}
+	if _, stderr, code = keepalivefix(t, dir, "-w", "./..."); code != 0 || !strings.Contains(readFile(t, filepath.Join(dir, "p", "p_test.go")), "DrainAndClose(resp.Body)") {
+		t.Errorf("-w: exit %d, want 0 and the test file fixed\n%s", code, stderr)
+	}
+}

@@ -65,6 +65,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		baselineWrite = fs.Bool("baseline-write", false, "write the current findings to the -baseline file, replacing it, and report none")
 		newFromRev    = fs.String("new-from-rev", "", "report only findings that did not exist at this git `revision` (analysed in a temporary worktree)")
 		shared        = fs.String("shared", "internal/keepalive", "module-relative `dir` of the package -w writes for the client and drain helper that the fixes of several packages share (empty: one of each per package)")
+		fixTests      = fs.Bool("fix-tests", true, "with -w, -d and -l, also fix findings in _test.go files (KA1004 and KA1005 are reported there)")
 		showVersion   = fs.Bool("version", false, "print the version and exit (also: keepalivefix version)")
 		opts          = analyzer.DefaultOptions()
 	)
@@ -214,7 +215,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if fixing {
-		return fix(res, opts, fixMode{write: *write, diff: *diff, list: *listFiles, format: *format, shared: *shared}, stdout, stderr)
+		return fix(res, opts, fixMode{write: *write, diff: *diff, list: *listFiles, format: *format, shared: *shared, fixTests: *fixTests}, stdout, stderr)
 	}
 	if err := writeFindings(stdout, *format, res.findings); err != nil {
 		fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
