@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
@@ -162,20 +163,28 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 	case *ast.FuncLit:
 		body = fn.Body
 	}
-	move, ok := pl.closesAndEscapes(body, obj, assign, list[idx+1:])
-	if !ok {
+	move, plain, ok := pl.closesAndEscapes(body, obj, assign, list[idx+1:])
+	loop := loopOf(path, block)
+	if !ok || (plain != nil && loop == nil) {
 		return errorf("no fix: the response is also closed elsewhere, returned, stored or passed on, so a close here could come too early; close it where its last use is")
 	}
 	call := pl.drainCall(f) + "(" + resp.Name + ".Body)"
 	indent := sf.indentOf(anchor.Pos())
-	if loop := loopOf(path, block); loop != nil {
-		if loop != block || assign.Tok != token.DEFINE || move != nil || branchesAfter(rest) {
-			return errorf("no fix: the loop body may leave the iteration early (continue, break, return) or reassigns the response, so one close at its end would be skipped; close the body on every path of the iteration")
+	if loop != nil {
+		if loop != block || assign.Tok != token.DEFINE {
+			return errorf("no fix: the response is not declared in the loop's body itself; close it before each iteration ends")
 		}
-		// Close at the end of the iteration: defer would keep every
-		// body open until the function returns.
-		at := sf.lineStart(sf.off(loop.(*ast.BlockStmt).Rbrace))
-		f.raw = append(f.raw, rawEdit{file: sf, start: at, end: at, text: indent + call + "\n"})
+		edits, why := pl.closeEachIteration(sf, loop.(*ast.BlockStmt), rest, obj, move, plain, indent+call)
+		if why != "" {
+			return errorf("no fix: %s", why)
+		}
+		f.raw = append(f.raw, edits...)
+		if move != nil {
+			f.raw = append(f.raw, pl.removeStmt(sf, move))
+			f.moved = move
+		}
+		f.Message = "Close the body (after draining at most 64 KiB) before each iteration ends"
+		return nil
 	} else if enclosingLoop(path, fn) {
 		return errorf("no fix: the call sits in a nested block of a loop; close the body before the iteration ends")
 	} else {
@@ -245,7 +254,7 @@ func (pl *Planner) leavesOnError(s ast.Stmt, errObj types.Object) bool {
 // an unknown function may be closed by its new owner, or still be in use
 // when the inserted defer runs. A single defer resp.Body.Close() among the
 // statements after the check is returned to be moved up.
-func (pl *Planner) closesAndEscapes(body *ast.BlockStmt, obj types.Object, assign *ast.AssignStmt, after []ast.Stmt) (move ast.Stmt, ok bool) {
+func (pl *Planner) closesAndEscapes(body *ast.BlockStmt, obj types.Object, assign *ast.AssignStmt, after []ast.Stmt) (move, plain ast.Stmt, ok bool) {
 	info := pl.pass.TypesInfo
 	closes := 0
 	ok = true
@@ -287,6 +296,13 @@ func (pl *Planner) closesAndEscapes(body *ast.BlockStmt, obj types.Object, assig
 							}
 						}
 					}
+					if es, isStmt := stack[len(stack)-5].(*ast.ExprStmt); isStmt {
+						for _, s := range after {
+							if s == es {
+								plain = es
+							}
+						}
+					}
 				} else if use.Sel.Name != "Read" {
 					ok = false
 				}
@@ -302,10 +318,117 @@ func (pl *Planner) closesAndEscapes(body *ast.BlockStmt, obj types.Object, assig
 		}
 		return true
 	})
-	if closes > 1 || (closes == 1 && move == nil) {
-		return nil, false
+	if closes > 1 || (closes == 1 && move == nil && plain == nil) {
+		return nil, nil, false
 	}
-	return move, ok
+	return move, plain, ok
+}
+
+// closeEachIteration closes the body of obj, declared in the loop body
+// whose statements after the declaration (and its error check) are rest,
+// on every way out of the iteration: before each return, continue and
+// break that leaves it with the body still open, and at its end. With a
+// deferred Close in rest (defer in a loop keeps every body open until the
+// function returns), the defer goes and every exit closes; with a plain
+// Close statement in rest, only the exits before it need one.
+func (pl *Planner) closeEachIteration(sf *srcFile, loopBody *ast.BlockStmt, rest []ast.Stmt, obj types.Object, deferred, plain ast.Stmt, call string) ([]rawEdit, string) {
+	scan, atEnd := rest, true
+	if plain != nil {
+		for i, s := range rest {
+			if s == plain {
+				scan, atEnd = rest[:i], false
+			}
+		}
+	}
+	var edits []rawEdit
+	why := ""
+	insertBefore := func(s ast.Stmt) {
+		at := sf.lineStart(sf.off(s.Pos()))
+		if !sf.blank(at, sf.off(s.Pos())) {
+			why = "a way out of the iteration shares its line with other code"
+			return
+		}
+		edits = append(edits, rawEdit{file: sf, start: at, end: at, text: sf.indentOf(s.Pos()) + strings.TrimLeft(call, " \t") + "\n"})
+	}
+	for _, s := range scan {
+		if s == deferred {
+			continue
+		}
+		var walk func(n ast.Node, inLoop, inSwitch bool)
+		walk = func(n ast.Node, inLoop, inSwitch bool) {
+			ast.Inspect(n, func(c ast.Node) bool {
+				if why != "" || c == nil {
+					return false
+				}
+				if c == n {
+					return true
+				}
+				switch c := c.(type) {
+				case *ast.FuncLit:
+					return false
+				case *ast.ForStmt, *ast.RangeStmt:
+					walk(c, true, inSwitch)
+					return false
+				case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+					walk(c, inLoop, true)
+					return false
+				case *ast.ReturnStmt:
+					for _, r := range c.Results {
+						if pl.mentionsBody(r, obj) {
+							why = "a return in the loop uses the body after the close would go"
+						}
+					}
+					insertBefore(c)
+				case *ast.BranchStmt:
+					switch {
+					case c.Label != nil || c.Tok == token.GOTO:
+						why = "the iteration is left through a label or goto"
+					case c.Tok == token.CONTINUE && !inLoop, c.Tok == token.BREAK && !inLoop && !inSwitch:
+						insertBefore(c)
+					}
+				}
+				return true
+			})
+		}
+		walk(s, false, false)
+	}
+	if why != "" {
+		return nil, why
+	}
+	if atEnd && !terminates(loopBody.List) {
+		at := sf.lineStart(sf.off(loopBody.Rbrace))
+		edits = append(edits, rawEdit{file: sf, start: at, end: at, text: call + "\n"})
+	}
+	if len(edits) == 0 {
+		return nil, "no way out of the iteration was found to close the body at"
+	}
+	return edits, ""
+}
+
+// mentionsBody reports whether e uses the Body of obj.
+func (pl *Planner) mentionsBody(e ast.Expr, obj types.Object) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "Body" {
+			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && pl.pass.TypesInfo.Uses[id] == obj {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// terminates reports whether the last of stmts leaves the block.
+func terminates(stmts []ast.Stmt) bool {
+	if len(stmts) == 0 {
+		return false
+	}
+	switch stmts[len(stmts)-1].(type) {
+	case *ast.ReturnStmt, *ast.BranchStmt:
+		return true
+	}
+	return false
 }
 
 // readsOnly reports whether call only reads the body passed as arg:
@@ -368,19 +491,3 @@ func enclosingLoop(path []ast.Node, fn ast.Node) bool {
 	return false
 }
 
-// branchesAfter reports whether stmts may leave the iteration early.
-func branchesAfter(stmts []ast.Stmt) bool {
-	found := false
-	for _, s := range stmts {
-		ast.Inspect(s, func(n ast.Node) bool {
-			switch n.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.ReturnStmt, *ast.BranchStmt:
-				found = true
-			}
-			return !found
-		})
-	}
-	return found
-}

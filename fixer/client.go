@@ -207,7 +207,7 @@ func (pl *Planner) discardIn(sf *srcFile) (ioName, discard string, edits []rawEd
 // errors (errcheck) have nothing to report on the calls the fixes write.
 func DrainSource(name, ioName, discard string) string {
 	var b strings.Builder
-	b.WriteString("\n" + Comment(fmt.Sprintf("%s reads what is left of body, up to %d KiB, and closes it. net/http reuses a connection only once its response body has been read to EOF; the bound keeps a large body from being downloaded just for that. The body has been read: an error closing it changes nothing.", name, DrainLimit>>10)))
+	b.WriteString("\n" + Comment(fmt.Sprintf("%s reads what is left of body, up to %d KiB, and closes it. net/http reuses a connection only once its response body has been read to EOF; the bound keeps a large body from being downloaded just for that. Its callers are done with the response, so an error from Close is of no use to them.", name, DrainLimit>>10)))
 	fmt.Fprintf(&b, "func %s(body %s.ReadCloser) {\n", name, ioName)
 	fmt.Fprintf(&b, "\t_, _ = %s.CopyN(%s, body, %d<<10)\n", ioName, discard, DrainLimit>>10)
 	b.WriteString("\t_ = body.Close()\n")
