@@ -100,8 +100,15 @@ type Fix struct {
 	// package-level variable, leaving no client := sharedClient behind.
 	alias     ast.Stmt
 	aliasUses []*ast.Ident
-	follows   *Fix // the hoist that removes this setting
-	group     int  // how many fixes share these edits
+	// cloneStmts are, for a Transport cloned per call, the clone and the
+	// settings that follow it, which move into a sync.OnceValue.
+	cloneStmts []ast.Stmt
+	// joined is the hoisting fix a keep-alive fix of the same function
+	// needs: its edits come along, so that keep-alive is never turned on
+	// for a Transport still built per call.
+	joined  *Fix
+	follows *Fix // the hoist that removes this setting
+	group   int  // how many fixes share these edits
 }
 
 // SuggestedFixes returns the fix in the form analysis.Diagnostic carries:
@@ -342,10 +349,16 @@ func (pl *Planner) keepSwitchesOfPerCallTransports() {
 			if f.kind != kindRemove || f.dropped || fn == nil || pl.enclosingFuncDecl(f.node) != fn {
 				continue
 			}
+			var start, end token.Pos
+			if !h.dropped && h.hoisted != nil {
+				start, end = h.hoistSpan()
+			}
 			switch {
-			case !h.dropped && h.hoisted != nil && h.hoisted.Pos() <= f.node.Pos() && f.node.End() <= h.hoisted.End():
+			case !h.dropped && h.hoisted != nil && start <= f.node.Pos() && f.node.End() <= end:
 				h.without = append(h.without, f.node)
 				f.follows = h
+			case !h.dropped:
+				f.joined = h
 			case h.dropped:
 				f.dropped = true
 				f.Reason = "no fix: the function still builds its Transport per call, and turning keep-alive on there would leave every call's idle connections behind; build the Transport once first (KA1002)"

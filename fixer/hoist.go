@@ -25,9 +25,12 @@ import (
 func (pl *Planner) planHoist(f *Fix) error {
 	sf := f.file
 	info := pl.pass.TypesInfo
+	if call, ok := f.node.(*ast.CallExpr); ok {
+		return pl.planHoistClone(f, call)
+	}
 	u, ok := f.node.(*ast.UnaryExpr)
 	if !ok || u.Op != token.AND {
-		return errorf("no fix: only a &http.Transport{...} literal is moved to package level")
+		return errorf("no fix: only a &http.Transport{...} literal or a Clone() of http.DefaultTransport is moved to package level")
 	}
 	path, _ := astutil.PathEnclosingInterval(sf.ast, u.Pos(), u.End())
 	var decl *ast.FuncDecl
@@ -257,7 +260,14 @@ func (pl *Planner) planHoistDecls() {
 		sort.SliceStable(fixes, func(i, j int) bool { return fixes[i].hoisted.Pos() < fixes[j].hoisted.Pos() })
 		ok := true
 		for _, f := range fixes {
-			val, imports, err := pl.printValue(f)
+			var val string
+			var imports []rawEdit
+			var err error
+			if len(f.cloneStmts) > 0 {
+				val, imports = pl.printCloneValue(f)
+			} else {
+				val, imports, err = pl.printValue(f)
+			}
 			if err != nil {
 				ok = false
 				break
@@ -275,11 +285,18 @@ func (pl *Planner) planHoistDecls() {
 				prev.users = append(prev.users, f)
 			} else {
 				name = pl.pick(lowerFirst(decl.Name.Name)+f.hoistAs, uses, pl.claimed)
-				h := &hoistedVar{name: name, value: val, fns: []string{decl.Name.Name}, file: f.file, decl: decl, users: []*Fix{f}, imports: imports}
+				h := &hoistedVar{name: name, value: val, fns: []string{decl.Name.Name}, file: f.file, decl: decl, users: []*Fix{f}, imports: imports, lazy: len(f.cloneStmts) > 0}
 				same[val] = h
 				vars = append(vars, h)
 			}
-			if f.alias != nil {
+			if len(f.cloneStmts) > 0 {
+				from := f.file.lineStart(f.file.off(f.cloneStmts[0].Pos()))
+				to := f.file.lineEnd(f.file.off(f.cloneStmts[len(f.cloneStmts)-1].End()))
+				f.raw = append(f.raw, withCommentAbove(f.file, f.cloneStmts[0], rawEdit{file: f.file, start: from, end: to + 1}))
+				for _, id := range f.aliasUses {
+					f.raw = append(f.raw, rawEdit{file: f.file, start: f.file.off(id.Pos()), end: f.file.off(id.End()), text: name + "()"})
+				}
+			} else if f.alias != nil {
 				f.raw = append(f.raw, pl.removeStmt(f.file, f.alias))
 				for _, id := range f.aliasUses {
 					f.raw = append(f.raw, rawEdit{file: f.file, start: f.file.off(id.Pos()), end: f.file.off(id.End()), text: name})
@@ -330,11 +347,16 @@ func (pl *Planner) planHoistDecls() {
 			}
 		}
 	}
-	// A setting removed from a moved literal is removed by the move.
+	// A setting removed from a moved literal is removed by the move; one
+	// elsewhere in the function comes with the move.
 	for _, f := range pl.fixes {
 		if f.follows != nil {
 			f.raw = append([]rawEdit(nil), f.follows.raw...)
 			f.dropped = f.follows.dropped
+		}
+		if f.joined != nil && !f.dropped {
+			f.raw = append(f.raw, f.joined.raw...)
+			f.dropped = f.joined.dropped
 		}
 	}
 }
@@ -347,6 +369,7 @@ type hoistedVar struct {
 	decl        *ast.FuncDecl // it goes just before this function
 	users       []*Fix
 	imports     []rawEdit
+	lazy        bool // a sync.OnceValue: callers call it
 }
 
 // source is the declaration with its doc comment.
@@ -354,6 +377,10 @@ func (h *hoistedVar) source() string {
 	fns := h.fns[0]
 	if n := len(h.fns); n > 1 {
 		fns = strings.Join(h.fns[:n-1], ", ") + " and " + h.fns[n-1]
+	}
+	if h.lazy {
+		return Comment(fmt.Sprintf("%s returns the Transport shared by every call of %s, so that its connections are kept alive and reused. It is cloned on first use, from http.DefaultTransport as it is then.", h.name, fns)) +
+			"var " + h.name + " = " + h.value + "\n\n"
 	}
 	return Comment(fmt.Sprintf("%s is shared by every call of %s, so that its connections are kept alive and reused.", h.name, fns)) +
 		"var " + h.name + " = " + h.value + "\n\n"
