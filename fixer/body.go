@@ -490,4 +490,3 @@ func enclosingLoop(path []ast.Node, fn ast.Node) bool {
 	}
 	return false
 }
-
