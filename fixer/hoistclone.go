@@ -161,6 +161,10 @@ func (pl *Planner) printCloneValue(f *Fix) (string, []rawEdit) {
 		}
 	}
 	name := f.cloneVarName()
+	if len(f.cloneStmts) == len(f.without)+1 && !strings.Contains(body.String(), "//") {
+		// Nothing but the clone is left: return it.
+		return fmt.Sprintf("%s.OnceValue(func() *%s.Transport {\n\treturn %s\n})", syncName, httpName, sf.text(f.hoisted)), imports
+	}
 	return fmt.Sprintf("%s.OnceValue(func() *%s.Transport {\n%s\treturn %s\n})", syncName, httpName, body.String(), name), imports
 }
 
