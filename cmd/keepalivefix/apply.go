@@ -222,7 +222,9 @@ func fix(res *result, opts analyzer.Options, m fixMode, stdout, stderr io.Writer
 	problems = append(problems, more...)
 
 	code := exitClean
-	for _, c := range changes {
+	shown := slices.Clone(changes)
+	sort.Slice(shown, func(i, j int) bool { return shown[i].path < shown[j].path })
+	for _, c := range shown {
 		name := relPath(cwd, c.path)
 		if m.list {
 			fmt.Fprintln(stdout, name)
