@@ -116,6 +116,7 @@ while read -r spec sub _ <&3; do
 	slug=${repo/\//+}
 	if [ -n "$only" ] && ! echo "$repo" | grep -Eq "$only"; then continue; fi
 	echo "=== $repo@$commit"
+	mkdir -p "$TMPDIR" # a repository's tests may have removed it
 	dir=$out/$slug
 	rm -rf "$dir"
 	mkdir -p "$dir"
