@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/tools/go/types/typeutil"
+
 	"github.com/keepalivefix/keepalivefix/internal/knowledge"
 )
 
@@ -217,7 +219,8 @@ func walkImports(p *types.Package, visit func(*types.Package) bool) {
 }
 
 // initialisedWithClient reports whether the package-level v is declared
-// with the value &http.Client{...}.
+// with the value &http.Client{...} or the result of a function of the
+// package that returns an *http.Client.
 func (pl *Planner) initialisedWithClient(v *types.Var) bool {
 	info := pl.pass.TypesInfo
 	for _, f := range pl.pass.Files {
@@ -232,7 +235,14 @@ func (pl *Planner) initialisedWithClient(v *types.Var) bool {
 					if info.Defs[id] != v || len(vs.Values) != len(vs.Names) {
 						continue
 					}
-					u, ok := ast.Unparen(vs.Values[i]).(*ast.UnaryExpr)
+					val := ast.Unparen(vs.Values[i])
+					if call, ok := val.(*ast.CallExpr); ok {
+						// newDefaultHTTPClient(): a constructor of
+						// this package declared to return a client.
+						fn := typeutil.StaticCallee(info, call)
+						return fn != nil && fn.Pkg() == pl.pass.Pkg && knowledge.IsPointerTo(info.TypeOf(call), knowledge.NetHTTP, "Client")
+					}
+					u, ok := val.(*ast.UnaryExpr)
 					if !ok || u.Op != token.AND {
 						return false
 					}
