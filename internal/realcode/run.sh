@@ -89,6 +89,7 @@ offline_tests() {
 	local name=$1 pkgs=${2:-./...}
 	timeout -k 10 1800 unshare -n sh -c "ip link set lo up; GOPROXY=off go test -count=1 $pkgs 2>&1" >"$dir/$name.log" 2>&1
 	echo $? >"$dir/$name.rc"
+	mkdir -p "$TMPDIR" # a test may remove os.TempDir()
 	# go test prints one line per package: ok, FAIL (also "[build failed]"
 	# and "[setup failed]") or "?" for no test files.
 	awk '$1 == "ok" && NF >= 2 { print $2 "\tok" }
