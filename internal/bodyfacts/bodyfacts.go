@@ -31,9 +31,17 @@ type Fact struct {
 	// body even when the error is set.
 	ResponseOnError bool
 	// ReturnsClosed is set when the function closes the body of the
-	// response it returns (a test helper that returns it with the data it
-	// read): callers owe no close.
+	// response it returns, or reads it to EOF, which puts the connection
+	// back in the pool as a Close would (a test helper that returns the
+	// response with the data it read): callers owe nothing.
 	ReturnsClosed bool
+	// ClosedOnError is set when every response the function returns with
+	// a non-nil error has its body closed already: the client's own after
+	// a failed CheckRedirect, or a wrapper's whose error helper closed it.
+	ClosedOnError bool
+	// ReturnsLive is set when the function returns the open response of a
+	// request it sent: a caller that drops it leaks the connection.
+	ReturnsLive bool
 }
 
 func (*Fact) AFact() {}
@@ -54,6 +62,12 @@ func (f *Fact) String() string {
 	if f.ReturnsClosed {
 		parts = append(parts, "returnsClosed")
 	}
+	if f.ClosedOnError {
+		parts = append(parts, "closedOnError")
+	}
+	if f.ReturnsLive {
+		parts = append(parts, "returnsLive")
+	}
 	return "bodyfacts(" + strings.Join(parts, " ") + ")"
 }
 
@@ -62,7 +76,7 @@ func useString(u knowledge.Use) string {
 	for _, x := range []struct {
 		u    knowledge.Use
 		name string
-	}{{knowledge.Reads, "reads"}, {knowledge.Drains, "drains"}, {knowledge.Closes, "closes"}, {knowledge.Retains, "retains"}} {
+	}{{knowledge.Reads, "reads"}, {knowledge.Drains, "drains"}, {ToEOF, "eof"}, {Partial, "partial"}, {knowledge.Closes, "closes"}, {knowledge.Retains, "retains"}} {
 		if u&x.u != 0 {
 			s = append(s, x.name)
 		}
@@ -94,7 +108,7 @@ func (r *Result) ArgUse(fn *types.Func, i int) (knowledge.Use, bool) {
 	if fn == nil {
 		return 0, false
 	}
-	if u, ok := knowledge.StdUse(fn, i); ok {
+	if u, ok := stdUse(fn, i); ok {
 		return u, true
 	}
 	f := r.fact(fn)
@@ -119,6 +133,11 @@ func (r *Result) ReturnsClosed(fn *types.Func) bool {
 // ResponseOnError reports whether fn may return a live response with an
 // error.
 func (r *Result) ResponseOnError(fn *types.Func) bool {
+	if knowledge.IsSend(fn) {
+		// net/http's contract, whatever its source shows: nil, or closed
+		// after a failed CheckRedirect (see IsClientSend).
+		return false
+	}
 	f := r.fact(fn)
 	return f != nil && f.ResponseOnError
 }
@@ -165,6 +184,11 @@ func (r *Result) CallUse(info *types.Info, call *ast.CallExpr, tracked func(ast.
 		}
 	}
 	for i, arg := range call.Args {
+		if u, ok := r.limitedUse(info, fn, call, i, tracked); ok {
+			involved = true
+			use |= u
+			continue
+		}
 		if !tracked(arg) {
 			continue
 		}
@@ -240,12 +264,21 @@ func run(pass *analysis.Pass) (any, error) {
 					changed = true
 				}
 			}
-			if !f.ResponseOnError && res.responseOnError(c.decl) {
+			live, closed := res.errorReturns(c.decl)
+			if !f.ResponseOnError && live {
 				f.ResponseOnError = true
+				changed = true
+			}
+			if closed := closed && !f.ResponseOnError; closed != f.ClosedOnError {
+				f.ClosedOnError = closed
 				changed = true
 			}
 			if !f.ReturnsClosed && res.returnsClosed(c.decl) {
 				f.ReturnsClosed = true
+				changed = true
+			}
+			if live := !f.ReturnsClosed && res.returnsLive(c.decl); live != f.ReturnsLive {
+				f.ReturnsLive = live
 				changed = true
 			}
 		}
@@ -263,6 +296,11 @@ func run(pass *analysis.Pass) (any, error) {
 
 // paramUse summarises, flow-insensitively, what body does with parameter p.
 func (r *Result) paramUse(body *ast.BlockStmt, p *types.Var) knowledge.Use {
+	return r.useIn(body, body, p)
+}
+
+// useIn is paramUse restricted to the uses within n, a part of body.
+func (r *Result) useIn(body *ast.BlockStmt, n ast.Node, p *types.Var) knowledge.Use {
 	info := r.pass.TypesInfo
 	aliases := map[types.Object]bool{p: true}
 	tracked := func(e ast.Expr) bool { return IsTracked(info, e, aliases) }
@@ -280,7 +318,7 @@ func (r *Result) paramUse(body *ast.BlockStmt, p *types.Var) knowledge.Use {
 		return true
 	})
 	var use knowledge.Use
-	ast.Inspect(body, func(n ast.Node) bool {
+	ast.Inspect(n, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.CallExpr:
 			if u, ok := r.CallUse(info, n, tracked); ok {
@@ -318,126 +356,6 @@ func (r *Result) paramUse(body *ast.BlockStmt, p *types.Var) knowledge.Use {
 		return true
 	})
 	return use
-}
-
-// responseOnError reports whether decl has a return statement that may
-// hand back a live response with a non-nil error: a response that is not
-// the nil literal beside an error that is neither nil nor the error that
-// came with the response from the same call.
-func (r *Result) responseOnError(decl *ast.FuncDecl) bool {
-	info := r.pass.TypesInfo
-	sig := info.Defs[decl.Name].Type().(*types.Signature)
-	ri := knowledge.ReturnsResponse(sig)
-	if ri < 0 || sig.Results().Len() < 2 {
-		return false
-	}
-	ei := -1
-	errType := types.Universe.Lookup("error").Type()
-	for i := 0; i < sig.Results().Len(); i++ {
-		if types.Identical(sig.Results().At(i).Type(), errType) {
-			ei = i
-		}
-	}
-	if ei < 0 {
-		return false
-	}
-	// pairs records "resp, err := call()" assignments: returning such a
-	// pair passes the callee's contract through.
-	type pair struct{ resp, err types.Object }
-	passthrough := map[pair]*ast.CallExpr{}
-	found := false
-	ast.Inspect(decl.Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.AssignStmt:
-			if len(n.Rhs) == 1 && len(n.Lhs) >= 2 {
-				if call, ok := ast.Unparen(n.Rhs[0]).(*ast.CallExpr); ok {
-					var objs []types.Object
-					for _, l := range n.Lhs {
-						id, _ := l.(*ast.Ident)
-						if id == nil {
-							objs = append(objs, nil)
-							continue
-						}
-						objs = append(objs, info.ObjectOf(id))
-					}
-					for i := range objs {
-						for j := range objs {
-							if i != j && objs[i] != nil && objs[j] != nil {
-								passthrough[pair{objs[i], objs[j]}] = call
-							}
-						}
-					}
-				}
-			}
-		case *ast.ReturnStmt:
-			if len(n.Results) != sig.Results().Len() {
-				return true
-			}
-			re, ee := ast.Unparen(n.Results[ri]), ast.Unparen(n.Results[ei])
-			if isNil(info, re) || isNil(info, ee) {
-				return true
-			}
-			rid, _ := re.(*ast.Ident)
-			eid, _ := ee.(*ast.Ident)
-			if rid != nil && eid != nil {
-				if call, ok := passthrough[pair{info.ObjectOf(rid), info.ObjectOf(eid)}]; ok {
-					if fn, ok := typeutil.Callee(info, call).(*types.Func); ok && r.ResponseOnError(fn) {
-						found = true
-					}
-					return true
-				}
-			}
-			found = true
-		}
-		return !found
-	})
-	return found
-}
-
-// returnsClosed reports whether every response variable that decl returns
-// has its body closed somewhere in decl.
-func (r *Result) returnsClosed(decl *ast.FuncDecl) bool {
-	info := r.pass.TypesInfo
-	sig := info.Defs[decl.Name].Type().(*types.Signature)
-	ri := knowledge.ReturnsResponse(sig)
-	if ri < 0 {
-		return false
-	}
-	returned := map[types.Object]bool{}
-	ok := true
-	ast.Inspect(decl.Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			if len(n.Results) != sig.Results().Len() {
-				ok = false
-				return false
-			}
-			e := ast.Unparen(n.Results[ri])
-			if isNil(info, e) {
-				return true
-			}
-			id, isID := e.(*ast.Ident)
-			if !isID {
-				ok = false
-				return false
-			}
-			returned[info.ObjectOf(id)] = true
-		}
-		return true
-	})
-	if !ok || len(returned) == 0 {
-		return false
-	}
-	for v := range returned {
-		if v, isVar := v.(*types.Var); !isVar || r.paramUse(decl.Body, v)&knowledge.Closes == 0 {
-			return false
-		}
-	}
-	return true
 }
 
 func isNil(info *types.Info, e ast.Expr) bool {
