@@ -116,7 +116,20 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 		return errorf("no fix: the response is not assigned to a variable here; assign it and close its body after the error check")
 	}
 	resp, ok := assign.Lhs[0].(*ast.Ident)
-	if !ok || resp.Name == "_" || !knowledge.IsResponse(info.TypeOf(resp)) {
+	if !ok {
+		return errorf("no fix: the response is not kept in a variable; assign it and close its body after the error check")
+	}
+	respName := resp.Name
+	bound := false
+	if resp.Name == "_" {
+		// _, err = client.Do(req): bind the response to close it.
+		name, edits, why := pl.bindResponse(sf, assign)
+		if why != "" {
+			return errorf("no fix: the response is assigned to _ and %s; keep it in a variable and close its body after the error check", why)
+		}
+		f.raw = append(f.raw, edits...)
+		respName, bound = name, true
+	} else if !knowledge.IsResponse(info.TypeOf(resp)) {
 		return errorf("no fix: the response is not kept in a variable; assign it and close its body after the error check")
 	}
 	obj := info.ObjectOf(resp)
@@ -163,15 +176,19 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 	case *ast.FuncLit:
 		body = fn.Body
 	}
-	move, plain, ok := pl.closesAndEscapes(body, obj, assign, list[idx+1:])
+	var move, plain ast.Stmt
+	ok = true
+	if !bound {
+		move, plain, ok = pl.closesAndEscapes(body, obj, assign, list[idx+1:])
+	}
 	loop := loopOf(path, block)
 	if !ok || (plain != nil && loop == nil) {
 		return errorf("no fix: the response is also closed elsewhere, returned, stored or passed on, so a close here could come too early; close it where its last use is")
 	}
-	call := pl.drainCall(f) + "(" + resp.Name + ".Body)"
+	call := pl.drainCall(f) + "(" + respName + ".Body)"
 	indent := sf.indentOf(anchor.Pos())
 	if loop != nil {
-		if loop != block || assign.Tok != token.DEFINE {
+		if loop != block || (assign.Tok != token.DEFINE && !bound) {
 			return errorf("no fix: the response is not declared in the loop's body itself; close it before each iteration ends")
 		}
 		edits, why := pl.closeEachIteration(sf, loop.(*ast.BlockStmt), rest, obj, move, plain, indent+call)
@@ -197,6 +214,73 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 	}
 	f.Message = "Close the body (after draining at most 64 KiB) right after the error check"
 	return nil
+}
+
+// bindResponse names the response that assign throws away in _ and makes
+// the assignment declare it: `_, err = ...` becomes `resp, err := ...` when
+// every other variable it assigns is declared in the same scope (so that
+// := reuses them rather than declaring new ones). It returns the name and
+// the edits, or why it cannot.
+func (pl *Planner) bindResponse(sf *srcFile, assign *ast.AssignStmt) (string, []rawEdit, string) {
+	info := pl.pass.TypesInfo
+	if t, ok := info.TypeOf(assign.Rhs[0]).(*types.Tuple); !ok || t.Len() != len(assign.Lhs) || !knowledge.IsResponse(t.At(0).Type()) {
+		return "", nil, "its type is not known here"
+	}
+	scope := pl.scopeAt(assign.Pos())
+	if assign.Tok == token.ASSIGN {
+		for _, l := range assign.Lhs[1:] {
+			id, ok := ast.Unparen(l).(*ast.Ident)
+			if !ok {
+				return "", nil, "the other results are not plain variables"
+			}
+			if id.Name == "_" {
+				continue
+			}
+			if v := info.Uses[id]; v == nil || v.Parent() != scope {
+				return "", nil, id.Name + " is declared in an outer scope"
+			}
+		}
+	}
+	name := ""
+	for _, cand := range []string{"resp", "res", "httpResp", "resp2", "resp3"} {
+		if _, obj := scope.LookupParent(cand, assign.Pos()); obj == nil && !pl.declaredInFunc(cand, assign.Pos()) {
+			name = cand
+			break
+		}
+	}
+	if name == "" {
+		return "", nil, "no free name was found for it"
+	}
+	lhs := assign.Lhs[0]
+	edits := []rawEdit{{file: sf, start: sf.off(lhs.Pos()), end: sf.off(lhs.End()), text: name}}
+	if assign.Tok == token.ASSIGN {
+		edits = append(edits, rawEdit{file: sf, start: sf.off(assign.TokPos), end: sf.off(assign.TokPos) + 1, text: ":="})
+	}
+	return name, edits, ""
+}
+
+// declaredInFunc reports whether the function around pos declares name
+// anywhere, where a new variable of that name could shadow it.
+func (pl *Planner) declaredInFunc(name string, pos token.Pos) bool {
+	for _, f := range pl.pass.Files {
+		if pos < f.FileStart || pos > f.FileEnd {
+			continue
+		}
+		path, _ := astutil.PathEnclosingInterval(f, pos, pos)
+		fn := enclosingFunc(path)
+		if fn == nil {
+			return true
+		}
+		found := false
+		ast.Inspect(fn, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Name == name {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	return true
 }
 
 // errorResult returns the last left-hand side of assign whose value is an
