@@ -3,8 +3,8 @@ package helpers
 import (
 	"errors"
 	"fmt"
-	"log"
 	"io"
+	"log"
 	"net/http"
 )
 
