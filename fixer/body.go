@@ -152,6 +152,7 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 		}
 	}
 	anchor, rest := ast.Stmt(assign), list[idx+1:]
+	var elseSplit *ast.IfStmt
 	// With an error among the results (resp, err := or resp, b, err :=),
 	// the response may be nil: the defer, which evaluates resp.Body at
 	// once, must come after a check that leaves on error. A check by a
@@ -160,7 +161,13 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 		if errID.Name == "_" {
 			return errorf("no fix: the request's error is discarded, so the response may be nil where the close would go; check the error first")
 		}
-		if idx+1 >= len(list) || !pl.leavesOnError(list[idx+1], info.ObjectOf(errID)) {
+		switch {
+		case idx+1 < len(list) && pl.leavesOnError(list[idx+1], info.ObjectOf(errID)):
+		case idx+1 < len(list) && pl.leavesOnErrorElse(list[idx+1], info.ObjectOf(errID)):
+			// if err != nil { return } else if resp.StatusCode != 200
+			// { return }: the close goes between the two.
+			elseSplit = list[idx+1].(*ast.IfStmt)
+		default:
 			return errorf("no fix: no `if err != nil { return }` right after the call, so the response may be nil where the close would go")
 		}
 		anchor, rest = list[idx+1], list[idx+2:]
@@ -188,6 +195,9 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 	call := pl.drainCall(f) + "(" + respName + ".Body)"
 	indent := sf.indentOf(anchor.Pos())
 	if loop != nil {
+		if elseSplit != nil {
+			return errorf("no fix: the error check in the loop has an else branch; close the body on every path of the iteration")
+		}
 		if loop != block || (assign.Tok != token.DEFINE && !bound) {
 			return errorf("no fix: the response is not declared in the loop's body itself; close it before each iteration ends")
 		}
@@ -206,7 +216,19 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 		return errorf("no fix: the call sits in a nested block of a loop; close the body before the iteration ends")
 	} else {
 		at := sf.off(anchor.End())
-		f.raw = append(f.raw, rawEdit{file: sf, start: at, end: at, text: "\n" + indent + "defer " + call})
+		switch {
+		case elseSplit == nil:
+			f.raw = append(f.raw, rawEdit{file: sf, start: at, end: at, text: "\n" + indent + "defer " + call})
+		case isIf(elseSplit.Else):
+			// } else if cond { becomes }, the close, and if cond {.
+			f.raw = append(f.raw, rawEdit{file: sf, start: sf.off(elseSplit.Body.End()), end: sf.off(elseSplit.Else.Pos()),
+				text: "\n" + indent + "defer " + call + "\n" + indent})
+		default:
+			// } else { ...: the close opens the else block, which is
+			// the path on which err is nil.
+			lb := sf.off(elseSplit.Else.(*ast.BlockStmt).Lbrace) + 1
+			f.raw = append(f.raw, rawEdit{file: sf, start: lb, end: lb, text: "\n" + indent + "\tdefer " + call})
+		}
 	}
 	if move != nil {
 		f.raw = append(f.raw, pl.removeStmt(sf, move))
@@ -298,6 +320,23 @@ func errorResult(info *types.Info, assign *ast.AssignStmt) *ast.Ident {
 		}
 	}
 	return nil
+}
+
+// leavesOnErrorElse reports whether s is `if err != nil { ...; leave }`
+// followed by an else branch (else if ..., else {...}).
+func (pl *Planner) leavesOnErrorElse(s ast.Stmt, errObj types.Object) bool {
+	ifs, ok := s.(*ast.IfStmt)
+	if !ok || ifs.Else == nil {
+		return false
+	}
+	stripped := *ifs
+	stripped.Else = nil
+	return pl.leavesOnError(&stripped, errObj)
+}
+
+func isIf(s ast.Stmt) bool {
+	_, ok := s.(*ast.IfStmt)
+	return ok
 }
 
 // leavesOnError reports whether s is `if err != nil { ...; leave }` with no
