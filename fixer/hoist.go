@@ -315,14 +315,12 @@ func (pl *Planner) planHoistDecls() {
 	// every fix that uses it carries it, so that the insertion is the same
 	// whichever fixes are applied.
 	texts := make(map[*ast.FuncDecl]*strings.Builder)
-	var at []*ast.FuncDecl
 	for _, h := range vars {
 		if h.users[0].dropped {
 			continue
 		}
 		if texts[h.decl] == nil {
 			texts[h.decl] = new(strings.Builder)
-			at = append(at, h.decl)
 		}
 		texts[h.decl].WriteString(h.source())
 	}

@@ -460,7 +460,7 @@ func writeAll(changes []change) error {
 			for i := len(made) - 1; i >= 0; i-- {
 				_ = os.Remove(made[i])
 			}
-			return fmt.Errorf("%v; the files written before it were restored", err)
+			return fmt.Errorf("%w; the files written before it were restored", err)
 		}
 		done = append(done, c)
 	}

@@ -87,7 +87,7 @@ func typeCheck(p *packages.Package, content map[string][]byte, shared map[string
 		if src, ok := shared[path]; ok {
 			t, err := checkShared(path, src, imp)
 			if err != nil {
-				return nil, fmt.Errorf("the shared package %s does not compile: %v", path, err)
+				return nil, fmt.Errorf("the shared package %s does not compile: %w", path, err)
 			}
 			deps[path] = t
 			return t, nil
