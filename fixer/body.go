@@ -27,21 +27,33 @@ func (pl *Planner) planDrainBody(f *Fix) error {
 		if call, ok := n.(*ast.CallExpr); ok && pl.isBodyClose(call) {
 			close = call
 		}
-		_, lit := n.(*ast.FuncLit)
-		return !lit || n == f.node
+		lit, isLit := n.(*ast.FuncLit)
+		// defer func() { _ = resp.Body.Close() }(): the literal is
+		// the deferred call's.
+		return !isLit || n == f.node || deferredLit(f.node, lit)
 	})
 	if close == nil {
-		return errorf("no Close of a response body")
+		return errorf("no fix: the Close of the body is not in this statement; drain the body where it is closed")
 	}
 	sf := f.file
 	body := ast.Unparen(close.Fun).(*ast.SelectorExpr).X
 	path, _ := astutil.PathEnclosingInterval(sf.ast, close.Pos(), close.End())
-	switch parentOf(path, close).(type) {
+	switch p := parentOf(path, close).(type) {
 	case *ast.ExprStmt, *ast.DeferStmt:
 		f.raw = append(f.raw, rawEdit{file: sf, start: sf.off(close.Pos()), end: sf.off(close.End()),
 			text: pl.drainCall(f) + "(" + sf.text(body) + ")"})
 		f.Message = "Drain the body (at most 64 KiB) before closing it"
 		return nil
+	case *ast.AssignStmt:
+		// _ = resp.Body.Close(): the helper ignores Close's error too.
+		if blankAssign(p) {
+			if _, ok := parentOf(path, p).(*ast.BlockStmt); ok {
+				f.raw = append(f.raw, rawEdit{file: sf, start: sf.off(p.Pos()), end: sf.off(p.End()),
+					text: pl.drainCall(f) + "(" + sf.text(body) + ")"})
+				f.Message = "Drain the body (at most 64 KiB) before closing it"
+				return nil
+			}
+		}
 	}
 	stmt := statementOf(path)
 	if stmt == nil {
@@ -57,6 +69,23 @@ func (pl *Planner) planDrainBody(f *Fix) error {
 		text: fmt.Sprintf("%[1]s// Drain the body (up to 64 KiB) first, so that the connection is reused.\n%[1]s_, _ = %s.CopyN(%s, %s, %d<<10)\n", sf.indentOf(stmt.Pos()), ioName, discard, sf.text(body), DrainLimit>>10)})
 	f.Message = "Drain the body (at most 64 KiB) before closing it"
 	return nil
+}
+
+// deferredLit reports whether lit is the function that the defer
+// statement n calls.
+func deferredLit(n ast.Node, lit *ast.FuncLit) bool {
+	d, ok := n.(*ast.DeferStmt)
+	return ok && ast.Unparen(d.Call.Fun) == lit
+}
+
+// blankAssign reports whether as assigns everything to _.
+func blankAssign(as *ast.AssignStmt) bool {
+	for _, l := range as.Lhs {
+		if id, ok := l.(*ast.Ident); !ok || id.Name != "_" {
+			return false
+		}
+	}
+	return len(as.Rhs) == 1
 }
 
 // statementOf returns the statement of a block, a case or a select clause
