@@ -218,6 +218,15 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 		move, plain, ok = pl.closesAndEscapes(body, obj, assign, list[idx+1:])
 	}
 	loop := loopOf(path, block)
+	if (!ok || plain != nil) && loop == nil && !enclosingLoop(path, fn) {
+		// Handed over (returned, passed on, closed) further down:
+		// close it on the early returns before that point.
+		if edits := pl.closeEarlyReturns(sf, rest, obj, pl.drainCall(f)+"("+respName+".Body)"); edits != nil {
+			f.raw = append(f.raw, edits...)
+			f.Message = "Close the body (after draining at most 64 KiB) on the returns before it is handed over"
+			return nil
+		}
+	}
 	if !ok || (plain != nil && loop == nil) {
 		return errorf("no fix: the response is also closed elsewhere, returned, stored or passed on, so a close here could come too early; close it where its last use is")
 	}
@@ -555,6 +564,90 @@ func (pl *Planner) closeEachIteration(sf *srcFile, loopBody *ast.BlockStmt, rest
 		return nil, "no way out of the iteration was found to close the body at"
 	}
 	return edits, ""
+}
+
+// closeEarlyReturns returns the edits that close the body of obj before
+// each return in rest that comes before the first statement that hands the
+// response over (returns it, passes it on, closes or reads its body), or
+// nil when there is no such shape: every use before that statement reads
+// only fields other than Body, and so do the returns.
+func (pl *Planner) closeEarlyReturns(sf *srcFile, rest []ast.Stmt, obj types.Object, call string) []rawEdit {
+	h := -1
+	for i, s := range rest {
+		if pl.usesBeyondFields(s, obj) {
+			h = i
+			break
+		}
+	}
+	if h <= 0 {
+		return nil
+	}
+	var edits []rawEdit
+	bad := false
+	for _, s := range rest[:h] {
+		ast.Inspect(s, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.BranchStmt:
+				if n.Tok == token.GOTO {
+					bad = true
+				}
+			case *ast.ReturnStmt:
+				for _, r := range n.Results {
+					if pl.usesBeyondFields(r, obj) {
+						bad = true
+					}
+				}
+				at := sf.lineStart(sf.off(n.Pos()))
+				if !sf.blank(at, sf.off(n.Pos())) {
+					bad = true
+				}
+				edits = append(edits, rawEdit{file: sf, start: at, end: at, text: sf.indentOf(n.Pos()) + call + "\n"})
+			}
+			return !bad
+		})
+	}
+	if bad || len(edits) == 0 {
+		return nil
+	}
+	return edits
+}
+
+// usesBeyondFields reports whether n uses obj other than by reading a
+// field that is not Body (resp.StatusCode, resp.Header).
+func (pl *Planner) usesBeyondFields(n ast.Node, obj types.Object) bool {
+	found := false
+	var stack []ast.Node
+	ast.Inspect(n, func(c ast.Node) bool {
+		if c == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, c)
+		id, ok := c.(*ast.Ident)
+		if !ok || pl.pass.TypesInfo.Uses[id] != obj || found {
+			return !found
+		}
+		if len(stack) >= 2 {
+			if sel, ok := stack[len(stack)-2].(*ast.SelectorExpr); ok && sel.X == id && sel.Sel.Name != "Body" {
+				if len(stack) < 3 {
+					return true
+				}
+				if as, ok := stack[len(stack)-3].(*ast.AssignStmt); ok {
+					for _, l := range as.Lhs {
+						if l == sel {
+							found = true // resp.X = ...: a change
+						}
+					}
+				}
+				return !found
+			}
+		}
+		found = true
+		return false
+	})
+	return found
 }
 
 // mentionsBody reports whether e uses the Body of obj.
