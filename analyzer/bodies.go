@@ -1,16 +1,19 @@
 package analyzer
 
 import (
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
 	"strings"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/keepalivefix/keepalivefix/fixer"
 	"github.com/keepalivefix/keepalivefix/internal/bodyfacts"
 	"github.com/keepalivefix/keepalivefix/internal/knowledge"
 )
@@ -202,8 +205,9 @@ type funcAnalysis struct {
 	body  *ast.BlockStmt
 	typ   *ast.FuncType
 
-	cfg   *cfg.CFG
-	where map[ast.Node]nodePos
+	cfg      *cfg.CFG
+	where    map[ast.Node]nodePos
+	switches map[*ast.CaseClause]*ast.SwitchStmt
 }
 
 type nodePos struct {
@@ -237,16 +241,28 @@ func (fa *funcAnalysis) graph() *cfg.CFG {
 // response is one call yielding a response, being followed through the
 // function.
 type response struct {
-	call      *ast.CallExpr
-	stmt      ast.Node     // the assignment or declaration that defines v
-	v         types.Object // the variable holding the response
-	errVar    types.Object // the error assigned with it, if any
-	aliases   map[types.Object]bool
-	respOnErr bool // the callee may return a live response with an error
-	leaked    bool // KA1004 reported
-	undrained map[token.Pos]bool
-	visited   map[visitKey]bool
-	loopDefer bool // KA1004 reported for a defer in a loop
+	call        *ast.CallExpr
+	stmt        ast.Node     // the assignment or declaration that defines v
+	v           types.Object // the variable holding the response
+	errVar      types.Object // the error assigned with it, if any
+	aliases     map[types.Object]bool
+	respOnErr   bool // the callee may return a live response with an error
+	closedOnErr bool // the callee's responses with an error are closed
+	visited     map[visitKey]bool
+
+	// readers are the scanners and decoders reading the body, readLoops
+	// the loops whose condition asks one of them for more.
+	readers   map[types.Object]bool
+	readLoops []*ast.ForStmt
+	// closureVars are local variables holding a closure over the
+	// response (closeBody := func() { resp.Body.Close() }): the closure
+	// acts where the variable is called, not where it is defined.
+	closureVars map[types.Object]*ast.FuncLit
+	closures    map[*ast.FuncLit]bool
+	closureDefs map[ast.Node]bool
+
+	leaks    []leakEvent
+	undrains []undrainEvent
 }
 
 type visitKey struct {
@@ -258,8 +274,12 @@ type visitKey struct {
 type flowState struct {
 	deferred   bool     // a deferred Close will run at exit
 	deferDrain bool     // ... and a deferred drain before it
-	drained    bool     // the body was read (to EOF, or by a reader allowed without -strict-drain)
+	drained    bool     // read to EOF or by a bounded drain
+	eof        bool     // read to EOF: the connection is back in the pool
+	read       bool     // read by a decoder or scanner that may stop early
+	partial    bool     // read only through a small bound
 	errStale   bool     // the error variable was reassigned since the call
+	errTested  bool     // a condition on the path tested the error
 	deferAt    ast.Node // the defer statement that will close the body
 	looped     bool     // the path went round the loop around the call
 }
@@ -267,13 +287,14 @@ type flowState struct {
 func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {
 	p, info := fa.pass, fa.pass.TypesInfo
 	call := cur.Node().(*ast.CallExpr)
-	r := &response{call: call, undrained: map[token.Pos]bool{}, visited: map[visitKey]bool{}}
+	r := &response{call: call, visited: map[visitKey]bool{}}
 	callee, _ := typeutil.Callee(info, call).(*types.Func)
 	if callee != nil {
 		if knowledge.Unpooled(callee) || fa.facts.ReturnsClosed(callee) {
 			return
 		}
 		r.respOnErr = fa.facts.ResponseOnError(callee)
+		r.closedOnErr = fa.facts.ClosedOnError(callee)
 	}
 
 	// A HEAD response has no body: its connection is back in the pool
@@ -283,11 +304,11 @@ func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {
 	}
 	lhs, stmt := responseLHS(info, cur)
 	switch {
-	case stmt == nil && isDiscarded(cur):
-		if !sends(callee) {
+	case stmt == nil && isDiscarded(cur) != "":
+		if !fa.facts.LiveSource(callee) {
 			return // a helper may have consumed the body already
 		}
-		p.report(BodyNotClosed, call, "response discarded, so its body is never closed and the connection never returns to the pool: assign it and close resp.Body")
+		p.reportBody(BodyNotClosed, call, nil, nil, "the response of %s is discarded %s, so its body is never closed and the connection never returns to the pool: assign it and close its Body (no automatic fix: the response needs a name first)", calleeName(call), isDiscarded(cur))
 		return
 	case stmt == nil:
 		return // passed on, returned or stored: its owner closes it
@@ -297,10 +318,10 @@ func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {
 		return // stored in a field, map or slice element
 	}
 	if id.Name == "_" {
-		if !sends(callee) || expectsError(info, cur, lhs.err) {
+		if !fa.facts.LiveSource(callee) || expectsError(info, cur, lhs.err) {
 			return
 		}
-		p.report(BodyNotClosed, call, "response assigned to _, so its body is never closed and the connection never returns to the pool: keep it and close resp.Body")
+		p.reportBody(BodyNotClosed, call, nil, nil, "the response of %s is assigned to _, so its body is never closed and the connection never returns to the pool: keep it and close its Body (no automatic fix: the response needs a name first)", calleeName(call))
 		return
 	}
 	v, ok := info.ObjectOf(id).(*types.Var)
@@ -312,6 +333,8 @@ func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {
 		r.errVar = info.ObjectOf(e)
 	}
 	r.aliases = fa.aliasesOf(v)
+	fa.findReaders(r)
+	fa.findClosures(r)
 
 	fa.graph()
 	at, ok := fa.where[stmt]
@@ -319,20 +342,33 @@ func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {
 		return // in a part of the function the graph does not reach
 	}
 	fa.walk(r, at.block, at.index+1, flowState{}, true)
+	fa.reportResponse(r)
 }
 
-// sends reports whether callee sends a request and returns its live
-// response: net/http's senders and interface methods (a Doer's Do). A
-// concrete helper may have read and closed the body before returning it.
-func sends(callee *types.Func) bool {
-	if callee == nil {
-		return false
+// calleeName is how the call's function reads in the source.
+func calleeName(call *ast.CallExpr) string {
+	var b strings.Builder
+	var name func(e ast.Expr)
+	name = func(e ast.Expr) {
+		switch e := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			b.WriteString(e.Name)
+		case *ast.SelectorExpr:
+			name(e.X)
+			b.WriteString("." + e.Sel.Name)
+		case *ast.IndexExpr:
+			name(e.X)
+		case *ast.IndexListExpr:
+			name(e.X)
+		case *ast.CallExpr:
+			name(e.Fun)
+			b.WriteString("(...)")
+		default:
+			b.WriteString("the call")
+		}
 	}
-	if knowledge.IsSend(callee) {
-		return true
-	}
-	sig := callee.Type().(*types.Signature)
-	return sig.Recv() != nil && types.IsInterface(sig.Recv().Type())
+	name(call.Fun)
+	return b.String()
 }
 
 // expectsError reports whether the statement after the call at cur is
@@ -414,11 +450,18 @@ func isErrorType(t types.Type) bool {
 	return types.Identical(t, types.Universe.Lookup("error").Type())
 }
 
-// isDiscarded reports whether the call is a statement of its own, its
-// results dropped.
-func isDiscarded(cur inspector.Cursor) bool {
-	_, ok := cur.Parent().Node().(*ast.ExprStmt)
-	return ok
+// isDiscarded says how the call's results are dropped: a statement of its
+// own, or the call of a go or defer statement; "" when they are not.
+func isDiscarded(cur inspector.Cursor) string {
+	switch cur.Parent().Node().(type) {
+	case *ast.ExprStmt:
+		return "(the call is a statement of its own)"
+	case *ast.GoStmt:
+		return "by the go statement"
+	case *ast.DeferStmt:
+		return "by the defer statement"
+	}
+	return ""
 }
 
 func isLocalVar(v *types.Var) bool {
@@ -515,4 +558,395 @@ func (fa *funcAnalysis) isHead(call *ast.CallExpr, callee *types.Func) bool {
 		return !head
 	})
 	return head
+}
+
+// leakKind is how a path leaves a body open.
+type leakKind int
+
+const (
+	leakReturn    leakKind = iota // returns without closing
+	leakContinue                  // goes round its loop without closing
+	leakLoop                      // sends the next request of its loop
+	leakOverwrite                 // reassigns the response variable
+	leakDeferLoop                 // defers the close inside a loop
+)
+
+type leakEvent struct {
+	kind    leakKind
+	at      ast.Node
+	fixable bool
+}
+
+type undrainEvent struct {
+	close ast.Node // the Close, or the defer statement that runs it
+	ret   *ast.ReturnStmt
+}
+
+func (r *response) leak(k leakKind, at ast.Node, fixable bool) {
+	for _, l := range r.leaks {
+		if l.kind == k && l.at == at {
+			return
+		}
+	}
+	r.leaks = append(r.leaks, leakEvent{k, at, fixable})
+}
+
+func (r *response) undrain(close ast.Node, ret *ast.ReturnStmt) {
+	if close == nil {
+		return
+	}
+	for _, u := range r.undrains {
+		if u.close == close && u.ret == ret {
+			return
+		}
+	}
+	r.undrains = append(r.undrains, undrainEvent{close, ret})
+}
+
+// bodyName is how the code names the response's body: res.Body, or the
+// variable that holds it.
+func (r *response) bodyName() string {
+	if knowledge.IsResponse(r.v.Type()) {
+		return r.v.Name() + ".Body"
+	}
+	return r.v.Name()
+}
+
+// reportResponse reports what the walk found about r: at most one KA1004
+// and one KA1005, both at the call that produced the response, with the
+// places that explain them as related information.
+func (fa *funcAnalysis) reportResponse(r *response) {
+	p := fa.pass
+	line := func(n ast.Node) int { return p.Fset.Position(n.Pos()).Line }
+	body := r.bodyName()
+	if len(r.leaks) > 0 {
+		// The first leak in the source, and a defer in a loop only when
+		// nothing else leaks.
+		best := r.leaks[0]
+		for _, l := range r.leaks[1:] {
+			if (best.kind == leakDeferLoop) != (l.kind == leakDeferLoop) {
+				if best.kind == leakDeferLoop {
+					best = l
+				}
+				continue
+			}
+			if l.at.Pos() < best.at.Pos() {
+				best = l
+			}
+		}
+		var msg, rel string
+		switch best.kind {
+		case leakReturn:
+			msg = fmt.Sprintf("%s is not closed on the path that returns at line %d, so its connection never returns to the pool: defer %s.Close() right after the error check", body, line(best.at), body)
+			rel = "returns here with the body open"
+		case leakContinue:
+			msg = fmt.Sprintf("%s is still open when the loop goes round again at line %d: close it before continue, at the end of each iteration (not with defer)", body, line(best.at))
+			rel = "leaves the iteration here with the body open"
+		case leakLoop:
+			msg = fmt.Sprintf("%s is still open when the loop sends the next request at line %d: close it at the end of each iteration (not with defer)", body, line(best.at))
+			rel = "the next request, with the body still open"
+		case leakOverwrite:
+			msg = fmt.Sprintf("%s is still open when %s is overwritten at line %d: close the body before the next request (no automatic fix: the close belongs before line %d, which -w does not place)", body, r.v.Name(), line(best.at), line(best.at))
+			rel = "overwritten here with the body open"
+		case leakDeferLoop:
+			msg = fmt.Sprintf("the defer at line %d in a loop keeps every %s open until the function returns: close the body at the end of each iteration (no automatic fix: the close must move out of the defer, at each way out of the iteration)", line(best.at), body)
+			rel = "deferred close, run only when the function returns"
+		}
+		var plan func(*fixer.Planner) *fixer.Fix
+		if best.fixable {
+			plan = func(pl *fixer.Planner) *fixer.Fix { return pl.CloseBody(r.call) }
+		}
+		related := []analysis.RelatedInformation{{Pos: best.at.Pos(), End: best.at.End(), Message: rel}}
+		p.reportBody(BodyNotClosed, r.call, related, plan, "%s", msg)
+	}
+	if len(r.undrains) > 0 {
+		best := r.undrains[0]
+		for _, u := range r.undrains[1:] {
+			if u.close.Pos() < best.close.Pos() || (u.close == best.close && u.ret.Pos() < best.ret.Pos()) {
+				best = u
+			}
+		}
+		related := []analysis.RelatedInformation{
+			{Pos: best.close.Pos(), End: best.close.End(), Message: "closed unread here"},
+		}
+		if best.ret.Pos() != best.close.Pos() {
+			related = append(related, analysis.RelatedInformation{Pos: best.ret.Pos(), End: best.ret.End(), Message: "returns here"})
+		}
+		var others []string
+		seen := map[ast.Node]bool{best.close: true}
+		for _, u := range r.undrains {
+			if !seen[u.close] {
+				seen[u.close] = true
+				others = append(others, fmt.Sprint(line(u.close)))
+				related = append(related, analysis.RelatedInformation{Pos: u.close.Pos(), End: u.close.End(), Message: "also closed unread here"})
+			}
+		}
+		also := ""
+		if len(others) > 0 {
+			also = fmt.Sprintf(" (also at line %s; the fix drains the first, run -w again for the others)", strings.Join(others, ", "))
+		}
+		p.reportBody(BodyNotDrained, r.call, related, drain(best.close),
+			"%s is closed unread at line %d on the path that returns at line %d, so the connection is dropped, not reused: drain it before closing (io.CopyN(io.Discard, %s, 64<<10))%s",
+			body, line(best.close), line(best.ret), body, also)
+	}
+}
+
+// reportBody is reportFix with related information. A directive on the
+// line of the first related position (the Close that KA1005 used to be
+// reported at) silences the finding too.
+func (p *pass) reportBody(c *Check, rng analysis.Range, related []analysis.RelatedInformation, plan func(*fixer.Planner) *fixer.Fix, format string, args ...any) {
+	if !p.enabled[c] || p.generated[p.Fset.File(rng.Pos())] || p.ignored(c, rng.Pos()) {
+		return
+	}
+	if len(related) > 0 && p.ignored(c, related[0].Pos) {
+		return
+	}
+	d := analysis.Diagnostic{
+		Pos:      rng.Pos(),
+		End:      rng.End(),
+		Category: c.ID,
+		URL:      c.URL(),
+		Message:  fmt.Sprintf(format, args...),
+		Related:  related,
+	}
+	if plan == nil || (p.opts.FixOnly != nil && !p.opts.FixOnly(p.Fset.Position(rng.Pos()), c.ID)) {
+		p.Report(d)
+		return
+	}
+	p.pending = append(p.pending, pendingDiag{d, plan(p.planner)})
+}
+
+func drain(n ast.Node) func(*fixer.Planner) *fixer.Fix {
+	return func(pl *fixer.Planner) *fixer.Fix { return pl.DrainBody(n) }
+}
+
+// noBodyWhen reports whether the response certainly has no body when cond
+// is true, and when it is false: a status of 204 No Content or 304 Not
+// Modified, or a HEAD request. net/http pools the connection of such a
+// response before the caller sees it.
+func (fa *funcAnalysis) noBodyWhen(r *response, cond ast.Expr) (ifTrue, ifFalse bool) {
+	switch e := ast.Unparen(cond).(type) {
+	case *ast.UnaryExpr:
+		if e.Op == token.NOT {
+			t, f := fa.noBodyWhen(r, e.X)
+			return f, t
+		}
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.LAND:
+			xt, xf := fa.noBodyWhen(r, e.X)
+			yt, yf := fa.noBodyWhen(r, e.Y)
+			return xt || yt, xf && yf
+		case token.LOR:
+			xt, xf := fa.noBodyWhen(r, e.X)
+			yt, yf := fa.noBodyWhen(r, e.Y)
+			return xt && yt, xf || yf
+		case token.EQL, token.NEQ:
+			if fa.isNoBodyValue(r, e.X, e.Y) || fa.isNoBodyValue(r, e.Y, e.X) {
+				return e.Op == token.EQL, e.Op == token.NEQ
+			}
+		}
+	}
+	return false, false
+}
+
+// isNoBodyValue reports whether x == val means no body: x is the followed
+// response's StatusCode and val the constant 204 or 304, or x is a
+// request's method and val the constant "HEAD".
+func (fa *funcAnalysis) isNoBodyValue(r *response, x, val ast.Expr) bool {
+	info := fa.pass.TypesInfo
+	tv := info.Types[val]
+	if tv.Value == nil {
+		return false
+	}
+	x = ast.Unparen(x)
+	sel, ok := x.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	field, _ := info.ObjectOf(sel.Sel).(*types.Var)
+	switch {
+	case knowledge.IsField(field, "Response", "StatusCode") && bodyfacts.IsTracked(info, sel.X, r.aliases):
+		if tv.Value.Kind() != constant.Int {
+			return false
+		}
+		code, exact := constant.Int64Val(tv.Value)
+		return exact && (code == 204 || code == 304)
+	case knowledge.IsField(field, "Request", "Method"):
+		return tv.Value.Kind() == constant.String && constant.StringVal(tv.Value) == "HEAD"
+	}
+	return false
+}
+
+// noBodyCase reports whether b is the body of a switch case on the
+// response's status (or a request's method) whose every value means no
+// body.
+func (fa *funcAnalysis) noBodyCase(r *response, b *cfg.Block) bool {
+	cc, ok := b.Stmt.(*ast.CaseClause)
+	if !ok || len(cc.List) == 0 {
+		return false
+	}
+	sw := fa.switchOf(cc)
+	if sw == nil || sw.Tag == nil {
+		return false
+	}
+	for _, e := range cc.List {
+		if !fa.isNoBodyValue(r, sw.Tag, e) {
+			return false
+		}
+	}
+	return true
+}
+
+func (fa *funcAnalysis) switchOf(cc *ast.CaseClause) *ast.SwitchStmt {
+	if fa.switches == nil {
+		fa.switches = map[*ast.CaseClause]*ast.SwitchStmt{}
+		ast.Inspect(fa.body, func(n ast.Node) bool {
+			if sw, ok := n.(*ast.SwitchStmt); ok {
+				for _, c := range sw.Body.List {
+					fa.switches[c.(*ast.CaseClause)] = sw
+				}
+			}
+			return true
+		})
+	}
+	return fa.switches[cc]
+}
+
+// findReaders finds the scanners and decoders built over r's body
+// (sc := bufio.NewScanner(resp.Body)) and the loops that ask them for
+// more (for sc.Scan() { ... }).
+func (fa *funcAnalysis) findReaders(r *response) {
+	info := fa.pass.TypesInfo
+	tracked := func(e ast.Expr) bool { return bodyfacts.IsTracked(info, e, r.aliases) }
+	r.readers = map[types.Object]bool{}
+	ast.Inspect(fa.body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != len(as.Rhs) {
+			return true
+		}
+		for i, rhs := range as.Rhs {
+			call, ok := ast.Unparen(rhs).(*ast.CallExpr)
+			if !ok {
+				continue
+			}
+			u, involved := fa.facts.CallUse(info, call, tracked)
+			if !involved || u&knowledge.Reads == 0 || u&(knowledge.Drains|knowledge.Closes|knowledge.Retains) != 0 {
+				continue
+			}
+			if id, ok := as.Lhs[i].(*ast.Ident); ok {
+				if v, ok := info.ObjectOf(id).(*types.Var); ok && isLocalVar(v) {
+					r.readers[v] = true
+				}
+			}
+		}
+		return true
+	})
+	if len(r.readers) == 0 {
+		return
+	}
+	ast.Inspect(fa.body, func(n ast.Node) bool {
+		if f, ok := n.(*ast.ForStmt); ok && f.Cond != nil && fa.isReadLoopCond(r, f.Cond) {
+			r.readLoops = append(r.readLoops, f)
+		}
+		return true
+	})
+}
+
+// isReadLoopCond reports whether cond asks one of r's readers for more
+// (sc.Scan(), dec.More()).
+func (fa *funcAnalysis) isReadLoopCond(r *response, cond ast.Expr) bool {
+	found := false
+	ast.Inspect(cond, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+				if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && r.readers[fa.pass.TypesInfo.ObjectOf(id)] {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// inReadLoop reports whether pos is inside the body of one of r's read
+// loops: leaving from there leaves the rest of the body unread.
+func (fa *funcAnalysis) inReadLoop(r *response, pos token.Pos) bool {
+	for _, f := range r.readLoops {
+		if within(pos, f.Body) {
+			return true
+		}
+	}
+	return false
+}
+
+// findClosures finds the local variables defined once as a closure over
+// r's body (closeBody := func() { resp.Body.Close() }).
+func (fa *funcAnalysis) findClosures(r *response) {
+	info := fa.pass.TypesInfo
+	r.closureVars = map[types.Object]*ast.FuncLit{}
+	r.closures = map[*ast.FuncLit]bool{}
+	r.closureDefs = map[ast.Node]bool{}
+	assigned := map[types.Object]int{}
+	defs := map[ast.Node]*ast.FuncLit{}
+	def := func(stmt ast.Node, id *ast.Ident, e ast.Expr) {
+		if id == nil || id.Name == "_" {
+			return
+		}
+		v, ok := info.Defs[id].(*types.Var)
+		if !ok || !isLocalVar(v) {
+			return
+		}
+		if lit, ok := ast.Unparen(e).(*ast.FuncLit); ok && bodyfacts.Mentions(info, lit, r.aliases) {
+			r.closureVars[v] = lit
+			r.closures[lit] = true
+			defs[stmt] = lit
+		}
+	}
+	ast.Inspect(fa.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, l := range n.Lhs {
+				id, _ := l.(*ast.Ident)
+				if id != nil {
+					if obj := info.ObjectOf(id); obj != nil {
+						assigned[obj]++
+					}
+				}
+				if n.Tok == token.DEFINE && len(n.Lhs) == len(n.Rhs) {
+					def(n, id, n.Rhs[i])
+				}
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				if i < len(n.Values) && len(n.Names) == len(n.Values) {
+					def(n, id, n.Values[i])
+				}
+			}
+		}
+		return true
+	})
+	// A variable assigned again may hold another function when called.
+	for v, lit := range r.closureVars {
+		if assigned[v] > 1 {
+			delete(r.closureVars, v)
+			delete(r.closures, lit)
+		}
+	}
+	for stmt, lit := range defs {
+		if r.closures[lit] {
+			r.closureDefs[stmt] = true
+		}
+	}
+}
+
+// closureOf returns the closure that the use id of a local variable
+// calls, if it is one of r's closure variables.
+func (r *response) closureOf(info *types.Info, id *ast.Ident) *ast.FuncLit {
+	obj, ok := info.Uses[id]
+	if !ok {
+		return nil
+	}
+	return r.closureVars[obj]
 }

@@ -17,3 +17,7 @@ func TestBodyNotDrained(t *testing.T) {
 func TestBodyNotDrainedStrict(t *testing.T) {
 	runChecks(t, analyzer.Options{Checks: "KA1005", StrictDrain: true}, "bodystrict")
 }
+
+func TestBodyReach(t *testing.T) {
+	runChecks(t, analyzer.Options{Checks: "KA1004,KA1005"}, "bodyreach")
+}

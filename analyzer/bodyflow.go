@@ -1,15 +1,12 @@
 package analyzer
 
 import (
-	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
-	"strings"
 
 	"golang.org/x/tools/go/cfg"
 
-	"github.com/keepalivefix/keepalivefix/fixer"
 	"github.com/keepalivefix/keepalivefix/internal/bodyfacts"
 	"github.com/keepalivefix/keepalivefix/internal/knowledge"
 )
@@ -29,6 +26,9 @@ func (fa *funcAnalysis) walk(r *response, b *cfg.Block, i int, st flowState, fir
 		if !st.looped && isLoopHead(b) && within(r.stmt.Pos(), b.Stmt) {
 			st.looped = true
 		}
+		if b.Kind == cfg.KindSwitchCaseBody && fa.noBodyCase(r, b) {
+			return // 204, 304 or HEAD: no body, the connection is pooled
+		}
 		key := visitKey{b, st}
 		if r.visited[key] {
 			return
@@ -41,10 +41,9 @@ func (fa *funcAnalysis) walk(r *response, b *cfg.Block, i int, st flowState, fir
 			// Back at the call: a loop sends the next request while this
 			// response is still open.
 			if !st.deferred {
-				fa.leak(r, true, "is still open when the loop sends the next request at line %d: close it at the end of each iteration (not with defer)", n.Pos())
-			} else if !r.loopDefer {
-				r.loopDefer = true
-				fa.pass.report(BodyNotClosed, st.deferAt, "defer in a loop keeps every response body open until the function returns: close the body at the end of each iteration")
+				r.leak(leakLoop, n, true)
+			} else {
+				r.leak(leakDeferLoop, st.deferAt, false)
 			}
 			return
 		}
@@ -52,13 +51,20 @@ func (fa *funcAnalysis) walk(r *response, b *cfg.Block, i int, st flowState, fir
 		if eff.use&knowledge.Retains != 0 {
 			return // handed over
 		}
-		if eff.use&fa.drainUses() != 0 {
-			st.drained = true
-		}
+		fa.record(&st, eff.use)
 		if eff.use&knowledge.Closes != 0 {
-			if !st.drained && eff.use&knowledge.Drains == 0 && fa.returnsAfter(b, i+1) {
-				fa.undrained(r, eff.closeAt, "response body closed before it was read to EOF, so the connection is dropped, not reused: drain it first (io.CopyN(io.Discard, resp.Body, 64<<10)) or read it fully")
+			ret, _ := n.(*ast.ReturnStmt)
+			if ret == nil {
+				ret = fa.returnAfter(b, i+1)
 			}
+			if ret != nil && eff.use&knowledge.Drains == 0 && !fa.drainedAt(r, st, n) {
+				r.undrain(eff.closeAt, ret)
+			}
+			return
+		}
+		if st.eof {
+			// Read to EOF: the connection is back in the pool, whatever
+			// happens to the body now.
 			return
 		}
 		if eff.deferred&knowledge.Closes != 0 {
@@ -69,8 +75,8 @@ func (fa *funcAnalysis) walk(r *response, b *cfg.Block, i int, st flowState, fir
 			st.deferDrain = st.deferDrain || eff.deferred&(knowledge.Drains|fa.drainUses()) != 0
 		}
 		if eff.overwrite {
-			if !st.deferred {
-				fa.leak(r, false, "is overwritten at line %d while its body is still open: close the body before the next request", n.Pos())
+			if !st.deferred && !fa.closedOnError(r, st) {
+				r.leak(leakOverwrite, n, false)
 			}
 			return
 		}
@@ -91,11 +97,21 @@ func (fa *funcAnalysis) walk(r *response, b *cfg.Block, i int, st flowState, fir
 		}
 		if cond, ok := b.Nodes[len(b.Nodes)-1].(ast.Expr); ok {
 			nilIfTrue, nilIfFalse := fa.nilWhen(r, st, cond)
-			if !nilIfTrue {
-				fa.walk(r, b.Succs[0], 0, st, false)
+			noBodyIfTrue, noBodyIfFalse := fa.noBodyWhen(r, cond)
+			if r.errVar != nil && bodyfacts.Mentions(fa.pass.TypesInfo, cond, map[types.Object]bool{r.errVar: true}) {
+				st.errTested = true
 			}
-			if !nilIfFalse {
-				fa.walk(r, b.Succs[1], 0, st, false)
+			thenSt, elseSt := st, st
+			if b.Kind == cfg.KindForLoop && fa.isReadLoopCond(r, cond) {
+				// The scanner or decoder said there is no more: EOF, or an
+				// error that ends the body anyway.
+				elseSt.drained = true
+			}
+			if !nilIfTrue && !noBodyIfTrue {
+				fa.walk(r, b.Succs[0], 0, thenSt, false)
+			}
+			if !nilIfFalse && !noBodyIfFalse {
+				fa.walk(r, b.Succs[1], 0, elseSt, false)
 			}
 			return
 		}
@@ -105,38 +121,68 @@ func (fa *funcAnalysis) walk(r *response, b *cfg.Block, i int, st flowState, fir
 	}
 }
 
-// returnsAfter reports whether some path from node i of block b returns
-// normally. A close followed only by t.Fatal or panic ends the program's
-// interest in the connection.
-func (fa *funcAnalysis) returnsAfter(b *cfg.Block, i int) bool {
-	seen := map[*cfg.Block]bool{}
-	var from func(b *cfg.Block) bool
-	from = func(b *cfg.Block) bool {
-		if seen[b] {
-			return false
-		}
-		seen[b] = true
-		if b.Return() != nil {
-			return true
-		}
-		for _, s := range b.Succs {
-			if from(s) {
-				return true
-			}
-		}
+// record notes in st what a node's uses did to the body.
+func (fa *funcAnalysis) record(st *flowState, u knowledge.Use) {
+	if u&knowledge.Drains != 0 {
+		st.drained = true
+	}
+	if u&bodyfacts.ToEOF != 0 {
+		st.eof = true
+	}
+	if u&knowledge.Reads != 0 {
+		st.read = true
+	}
+	if u&bodyfacts.Partial != 0 {
+		st.partial = true
+	}
+}
+
+// drainedAt reports whether, in state st, a Close at node n comes after the
+// body was read far enough to count as drained: to EOF or by a bounded
+// drain; or, without -strict-drain, by a decoder or scanner, unless only a
+// small prefix was read or n leaves that reader's loop before its end.
+func (fa *funcAnalysis) drainedAt(r *response, st flowState, n ast.Node) bool {
+	if st.drained || st.eof {
+		return true
+	}
+	if fa.pass.opts.StrictDrain || !st.read || st.partial {
 		return false
 	}
-	if i < len(b.Nodes) {
-		if _, ok := b.Nodes[len(b.Nodes)-1].(*ast.ReturnStmt); ok {
-			return true
+	return !fa.inReadLoop(r, n.Pos())
+}
+
+// returnAfter returns a return statement that some path from node i of
+// block b reaches, or nil when every path ends the program (t.Fatal,
+// panic), which ends its interest in the connection too.
+func (fa *funcAnalysis) returnAfter(b *cfg.Block, i int) *ast.ReturnStmt {
+	for ; i < len(b.Nodes); i++ {
+		if ret, ok := b.Nodes[i].(*ast.ReturnStmt); ok {
+			return ret
 		}
+	}
+	seen := map[*cfg.Block]bool{}
+	var from func(b *cfg.Block) *ast.ReturnStmt
+	from = func(b *cfg.Block) *ast.ReturnStmt {
+		if seen[b] {
+			return nil
+		}
+		seen[b] = true
+		if ret := b.Return(); ret != nil {
+			return ret
+		}
+		for _, s := range b.Succs {
+			if ret := from(s); ret != nil {
+				return ret
+			}
+		}
+		return nil
 	}
 	for _, s := range b.Succs {
-		if from(s) {
-			return true
+		if ret := from(s); ret != nil {
+			return ret
 		}
 	}
-	return false
+	return nil
 }
 
 // isLoopHead reports whether b is where a loop decides to go round again.
@@ -159,53 +205,56 @@ func (fa *funcAnalysis) drainUses() knowledge.Use {
 // exit checks the state in which a path leaves the function.
 func (fa *funcAnalysis) exit(r *response, st flowState, ret *ast.ReturnStmt) {
 	if !st.deferred {
-		if st.looped {
-			fa.leak(r, true, "is still open when the loop goes round again: close it before continue, at the end of each iteration (not with defer)", ret.Pos())
-			return
+		switch {
+		case fa.closedOnError(r, st):
+		case st.looped:
+			r.leak(leakContinue, ret, true)
+		default:
+			r.leak(leakReturn, ret, true)
 		}
-		fa.leak(r, true, "is not closed on the path that returns at line %d: defer resp.Body.Close() right after the error check", ret.Pos())
 		return
 	}
-	if !st.drained && !st.deferDrain {
-		fa.undrainedDefer(r, ret)
+	if !st.deferDrain && !fa.drainedAt(r, st, ret) {
+		if d := fa.deferOf(r); d != nil {
+			r.undrain(d, ret)
+		}
 	}
 }
 
-// leak reports r's body as left open; format may use the line of at.
-func (fa *funcAnalysis) leak(r *response, fixable bool, format string, at token.Pos) {
-	if r.leaked {
-		return
-	}
-	r.leaked = true
-	msg := format
-	if strings.Contains(format, "%d") {
-		msg = fmt.Sprintf(format, fa.pass.Fset.Position(at).Line)
-	}
-	var plan func(*fixer.Planner) *fixer.Fix
-	if fixable {
-		plan = func(pl *fixer.Planner) *fixer.Fix { return pl.CloseBody(r.call) }
-	}
-	fa.pass.reportFix(BodyNotClosed, r.call, plan, "response body %s", msg)
+// closedOnError reports whether a path that leaves with the body open is
+// one where the error was not tested yet, from a callee whose responses
+// with an error are closed already (net/http's after a failed
+// CheckRedirect, a wrapper whose error helper read the body), in a
+// function that tests the error later: the code looked at the response
+// that came with the error, which owes nothing.
+func (fa *funcAnalysis) closedOnError(r *response, st flowState) bool {
+	return r.closedOnErr && r.errVar != nil && !st.errTested && !st.errStale && fa.testsError(r)
 }
 
-func (fa *funcAnalysis) undrained(r *response, at ast.Node, msg string) {
-	if at == nil || r.undrained[at.Pos()] {
-		return
-	}
-	r.undrained[at.Pos()] = true
-	fa.pass.reportFix(BodyNotDrained, at, drain(at), "%s", msg)
-}
-
-// undrainedDefer reports the deferred Close that runs, on the path leaving
-// at ret, on a body nobody read.
-func (fa *funcAnalysis) undrainedDefer(r *response, ret *ast.ReturnStmt) {
-	d := fa.deferOf(r)
-	if d == nil || r.undrained[d.Pos()] {
-		return
-	}
-	r.undrained[d.Pos()] = true
-	line := fa.pass.Fset.Position(ret.Pos()).Line
-	fa.pass.reportFix(BodyNotDrained, d, drain(d), "response body closed unread on the path that returns at line %d, so the connection is dropped, not reused: drain it before closing (io.CopyN(io.Discard, resp.Body, 64<<10))", line)
+// testsError reports whether some condition in the function mentions r's
+// error variable.
+func (fa *funcAnalysis) testsError(r *response) bool {
+	info := fa.pass.TypesInfo
+	errs := map[types.Object]bool{r.errVar: true}
+	found := false
+	ast.Inspect(fa.body, func(n ast.Node) bool {
+		var cond ast.Expr
+		switch n := n.(type) {
+		case *ast.IfStmt:
+			cond = n.Cond
+		case *ast.CaseClause:
+			for _, e := range n.List {
+				found = found || bodyfacts.Mentions(info, e, errs)
+			}
+		case *ast.FuncLit:
+			return false
+		}
+		if cond != nil && bodyfacts.Mentions(info, cond, errs) {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // deferOf finds the defer statement that closes r's body.
@@ -248,11 +297,14 @@ func (fa *funcAnalysis) effectOf(r *response, n ast.Node) effect {
 				}
 				return false
 			case *ast.GoStmt:
-				if bodyfacts.Mentions(info, n.Call, r.aliases) {
+				if bodyfacts.Mentions(info, n.Call, r.aliases) || fa.callsClosure(r, n.Call) != nil {
 					eff.use |= knowledge.Retains
 				}
 				return false
 			case *ast.FuncLit:
+				if r.closures[n] {
+					return false // runs where the variable holding it is called
+				}
 				if !bodyfacts.Mentions(info, n, r.aliases) {
 					return false
 				}
@@ -264,7 +316,21 @@ func (fa *funcAnalysis) effectOf(r *response, n ast.Node) effect {
 					eff.use |= knowledge.Retains
 				}
 				return false
+			case *ast.Ident:
+				if lit := r.closureOf(info, n); lit != nil {
+					// The closure's variable used other than by calling
+					// it: it may be called anywhere, it takes the body.
+					eff.use |= knowledge.Retains
+				}
 			case *ast.CallExpr:
+				if lit := fa.callsClosure(r, n); lit != nil {
+					d, isDefer := root.(*ast.DeferStmt)
+					visit(lit.Body, deferred || (isDefer && d.Call == n))
+					for _, a := range n.Args {
+						visit(a, deferred)
+					}
+					return false
+				}
 				if u, ok := fa.facts.CallUse(info, n, tracked); ok {
 					add(u, n, deferred)
 				}
@@ -288,12 +354,29 @@ func (fa *funcAnalysis) effectOf(r *response, n ast.Node) effect {
 					}
 				}
 			case *ast.AssignStmt:
+				if blankOnly(n) {
+					return false // _ = closeBody keeps nothing
+				}
 				fa.assignEffect(r, n, &eff)
+				if r.closureDefs[n] {
+					// f := func() { ... }: only the right-hand side's
+					// other parts can act now; the literal is skipped.
+					for _, rhs := range n.Rhs {
+						visit(rhs, deferred)
+					}
+					return false
+				}
 			case *ast.ValueSpec:
 				for _, id := range n.Names {
 					if info.ObjectOf(id) == r.v && n != r.stmt {
 						eff.overwrite = true
 					}
+				}
+				if r.closureDefs[n] {
+					for _, v := range n.Values {
+						visit(v, deferred)
+					}
+					return false
 				}
 			}
 			return true
@@ -302,6 +385,16 @@ func (fa *funcAnalysis) effectOf(r *response, n ast.Node) effect {
 	_, isDefer := n.(*ast.DeferStmt)
 	visit(n, isDefer)
 	return eff
+}
+
+// callsClosure returns the literal that call runs when it calls a local
+// variable holding a closure over the response (closeBody()).
+func (fa *funcAnalysis) callsClosure(r *response, call *ast.CallExpr) *ast.FuncLit {
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	return r.closureOf(fa.pass.TypesInfo, id)
 }
 
 func (fa *funcAnalysis) assignEffect(r *response, as *ast.AssignStmt, eff *effect) {
@@ -410,6 +503,18 @@ func isNilExpr(info *types.Info, e ast.Expr) bool {
 	return ok && tv.IsNil()
 }
 
-func drain(n ast.Node) func(*fixer.Planner) *fixer.Fix {
-	return func(pl *fixer.Planner) *fixer.Fix { return pl.DrainBody(n) }
+// blankOnly reports whether as assigns only to _, which calls nothing and
+// keeps nothing unless its right-hand side does.
+func blankOnly(as *ast.AssignStmt) bool {
+	for _, l := range as.Lhs {
+		if id, ok := l.(*ast.Ident); !ok || id.Name != "_" {
+			return false
+		}
+	}
+	for _, e := range as.Rhs {
+		if _, ok := ast.Unparen(e).(*ast.Ident); !ok {
+			return false
+		}
+	}
+	return true
 }

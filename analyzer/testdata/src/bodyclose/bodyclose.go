@@ -24,7 +24,7 @@ type API struct {
 // --- reported ---
 
 func (a *API) EarlyReturnOnStatus(url string) error {
-	resp, err := a.client.Get(url) // want `response body is not closed on the path that returns at line \d+`
+	resp, err := a.client.Get(url) // want `resp\.Body is not closed on the path that returns at line \d+`
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (a *API) EarlyReturnOnStatus(url string) error {
 }
 
 func (a *API) CloseInOneBranch(url string) ([]byte, error) {
-	resp, err := a.client.Get(url) // want `response body is not closed on the path that returns`
+	resp, err := a.client.Get(url) // want `resp\.Body is not closed on the path that returns`
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (a *API) CloseInOneBranch(url string) ([]byte, error) {
 
 func (a *API) RetryContinue(req *http.Request) error {
 	for i := 0; i < 3; i++ {
-		resp, err := a.client.Do(req) // want `response body is still open when the loop sends the next request`
+		resp, err := a.client.Do(req) // want `resp\.Body is still open when the loop sends the next request`
 		if err != nil {
 			continue
 		}
@@ -67,7 +67,7 @@ func (a *API) RetryContinue(req *http.Request) error {
 }
 
 func (a *API) Overwritten(u1, u2 string) error {
-	resp, err := a.client.Get(u1) // want `response body is overwritten at line \d+`
+	resp, err := a.client.Get(u1) // want `resp\.Body is still open when resp is overwritten at line \d+`
 	if err != nil {
 		return err
 	}
@@ -81,16 +81,16 @@ func (a *API) Overwritten(u1, u2 string) error {
 }
 
 func (a *API) Discarded(req *http.Request) error {
-	_, err := a.client.Do(req) // want `response assigned to _`
+	_, err := a.client.Do(req) // want `the response of a\.(client|doer)\.Do is assigned to _`
 	return err
 }
 
 func (a *API) DroppedStatement(req *http.Request) {
-	a.client.Do(req) // want `response discarded`
+	a.client.Do(req) // want `the response of a\.client\.Do is discarded \(the call is a statement of its own\)`
 }
 
 func (a *API) ThroughInterface(req *http.Request) (int, error) {
-	resp, err := a.doer.Do(req) // want `response body is not closed`
+	resp, err := a.doer.Do(req) // want `resp\.Body is not closed`
 	if err != nil {
 		return 0, err
 	}
@@ -105,18 +105,18 @@ func Must[T any](v T, err error) T {
 }
 
 func GenericWrapper(url string) int {
-	resp := Must(http.Get(url)) // want `response body is not closed`
+	resp := Must(http.Get(url)) // want `resp\.Body is not closed`
 	return resp.StatusCode
 }
 
 func (a *API) DeferInLoop(urls []string) error {
 	for _, u := range urls {
-		resp, err := a.client.Get(u)
+		resp, err := a.client.Get(u) // want `the defer at line \d+ in a loop keeps every resp\.Body open until the function returns`
 		if err != nil {
 			return err
 		}
-		defer resp.Body.Close() // want `defer in a loop keeps every response body open`
-		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		defer resp.Body.Close()
+		if err := json.NewDecoder(resp.Body).Decode(new(int)); err != nil {
 			return err
 		}
 	}
@@ -129,7 +129,7 @@ func (a *API) Fetch(ctx context.Context, url string) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := a.client.Do(req) // want `response body is not closed on the path that returns`
+	resp, err := a.client.Do(req) // want `resp\.Body is not closed on the path that returns`
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +141,7 @@ func (a *API) Fetch(ctx context.Context, url string) (*http.Response, error) {
 
 // CheckedDo may return a response with its error: the error path owes a close.
 func (a *API) ResponseWithError(req *http.Request) error {
-	resp, err := bodyhelpers.CheckedDo(a.client, req) // want `response body is not closed on the path that returns`
+	resp, err := bodyhelpers.CheckedDo(a.client, req) // want `resp\.Body is not closed on the path that returns`
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (a *API) ResponseWithError(req *http.Request) error {
 }
 
 func (a *API) BorrowingHelperDoesNotClose(url string) []byte {
-	resp, err := a.client.Get(url) // want `response body is not closed`
+	resp, err := a.client.Get(url) // want `resp\.Body is not closed`
 	if err != nil {
 		return nil
 	}
@@ -158,7 +158,7 @@ func (a *API) BorrowingHelperDoesNotClose(url string) []byte {
 }
 
 func (a *API) DecodeWithoutClose(url string, v any) error {
-	resp, err := a.client.Get(url) // want `response body is not closed`
+	resp, err := a.client.Get(url) // want `resp\.Body is not closed`
 	if err != nil {
 		return err
 	}
@@ -433,7 +433,7 @@ func (a *API) ErrorWrappedStillNil(url string) error {
 func closeQuietly(c io.Closer) { _ = c.Close() }
 
 func (a *API) SwitchLeak(url string) error {
-	resp, err := a.client.Get(url) // want `response body is not closed on the path that returns`
+	resp, err := a.client.Get(url) // want `resp\.Body is not closed on the path that returns`
 	switch {
 	case err != nil:
 		return err
@@ -446,7 +446,7 @@ func (a *API) SwitchLeak(url string) error {
 }
 
 func (a *API) InterfaceDiscarded(req *http.Request) error {
-	_, err := a.doer.Do(req) // want `response assigned to _`
+	_, err := a.doer.Do(req) // want `the response of a\.(client|doer)\.Do is assigned to _`
 	return err
 }
 
@@ -456,7 +456,7 @@ func (a *API) RetryRebuildsRequest(ctx context.Context, url string) error {
 		if err != nil {
 			return err
 		}
-		resp, err := a.client.Do(req) // want `response body is still open when the loop goes round again`
+		resp, err := a.client.Do(req) // want `resp\.Body is still open when the loop goes round again`
 		if err != nil {
 			return err
 		}

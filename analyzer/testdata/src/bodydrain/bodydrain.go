@@ -16,11 +16,11 @@ type Client struct{ hc *http.Client }
 // --- reported ---
 
 func (c *Client) StatusCheckBeforeRead(url string, v any) error {
-	resp, err := c.hc.Get(url)
+	resp, err := c.hc.Get(url) // want `resp\.Body is closed unread at line 23 on the path that returns at line \d+`
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close() // want `response body closed unread on the path that returns at line \d+`
+	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("get %s: %s", url, resp.Status)
 	}
@@ -28,31 +28,31 @@ func (c *Client) StatusCheckBeforeRead(url string, v any) error {
 }
 
 func (c *Client) Ping(url string) bool {
-	resp, err := c.hc.Get(url)
+	resp, err := c.hc.Get(url) // want `resp\.Body is closed unread at line 35 on the path that returns at line \d+`
 	if err != nil {
 		return false
 	}
-	defer resp.Body.Close() // want `response body closed unread`
+	defer resp.Body.Close()
 	return resp.StatusCode == http.StatusOK
 }
 
 func (c *Client) CloseThenDrain(url string) error {
-	resp, err := c.hc.Get(url)
+	resp, err := c.hc.Get(url) // want `resp\.Body is closed unread at line 44 on the path that returns at line \d+`
 	if err != nil {
 		return err
 	}
-	resp.Body.Close() // want `response body closed before it was read to EOF`
+	resp.Body.Close()
 	_, err = io.Copy(io.Discard, resp.Body)
 	return err
 }
 
 func (c *Client) ExplicitCloseOnBadStatus(url string) ([]byte, error) {
-	resp, err := c.hc.Get(url)
+	resp, err := c.hc.Get(url) // want `resp\.Body is closed unread at line 55 on the path that returns at line \d+`
 	if err != nil {
 		return nil, err
 	}
 	if resp.StatusCode >= 400 {
-		resp.Body.Close() // want `response body closed before it was read to EOF`
+		resp.Body.Close()
 		return nil, errors.New(resp.Status)
 	}
 	defer resp.Body.Close()
@@ -60,11 +60,11 @@ func (c *Client) ExplicitCloseOnBadStatus(url string) ([]byte, error) {
 }
 
 func (c *Client) OnlyClosingHelper(url string) int {
-	resp, err := c.hc.Get(url)
+	resp, err := c.hc.Get(url) // want `resp\.Body is closed unread at line 67 on the path that returns at line \d+`
 	if err != nil {
 		return 0
 	}
-	bodyhelpers.CloseResponse(resp) // want `response body closed before it was read to EOF`
+	bodyhelpers.CloseResponse(resp)
 	return resp.StatusCode
 }
 
@@ -73,11 +73,11 @@ func (c *Client) Post(ctx context.Context, url string, body io.Reader) error {
 	if err != nil {
 		return err
 	}
-	resp, err := c.hc.Do(req)
+	resp, err := c.hc.Do(req) // want `resp\.Body is closed unread at line 80 on the path that returns at line \d+`
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close() // want `response body closed unread`
+	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
 		return fmt.Errorf("post: %s", resp.Status)
 	}
@@ -85,11 +85,11 @@ func (c *Client) Post(ctx context.Context, url string, body io.Reader) error {
 }
 
 func (c *Client) DeferredClosure(url string) error {
-	resp, err := c.hc.Get(url)
+	resp, err := c.hc.Get(url) // want `resp\.Body is closed unread at line 92 on the path that returns at line \d+`
 	if err != nil {
 		return err
 	}
-	defer func() { // want `response body closed unread`
+	defer func() {
 		resp.Body.Close()
 	}()
 	if resp.StatusCode == http.StatusNotFound {
@@ -100,11 +100,11 @@ func (c *Client) DeferredClosure(url string) error {
 }
 
 func (c *Client) SwitchOnStatus(url string) error {
-	resp, err := c.hc.Get(url)
+	resp, err := c.hc.Get(url) // want `resp\.Body is closed unread at line 107 on the path that returns at line \d+`
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close() // want `response body closed unread`
+	defer resp.Body.Close()
 	switch resp.StatusCode {
 	case http.StatusOK:
 		_, err := io.Copy(io.Discard, resp.Body)
@@ -117,21 +117,21 @@ func (c *Client) SwitchOnStatus(url string) error {
 }
 
 func (c *Client) AliasClosedUnread(url string) error {
-	resp, err := c.hc.Get(url)
+	resp, err := c.hc.Get(url) // want `resp\.Body is closed unread at line 125 on the path that returns at line \d+`
 	if err != nil {
 		return err
 	}
 	body := resp.Body
-	body.Close() // want `response body closed before it was read to EOF`
+	body.Close()
 	return nil
 }
 
 func (c *Client) PostForm(url string) error {
-	resp, err := c.hc.Post(url, "text/plain", nil)
+	resp, err := c.hc.Post(url, "text/plain", nil) // want `resp\.Body is closed unread at line 134 on the path that returns at line \d+`
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close() // want `response body closed unread`
+	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusCreated {
 		return errors.New("not created")
 	}
