@@ -21,3 +21,7 @@ func TestBodyNotDrainedStrict(t *testing.T) {
 func TestBodyReach(t *testing.T) {
 	runChecks(t, analyzer.Options{Checks: "KA1004,KA1005"}, "bodyreach")
 }
+
+func TestBodyPartialReads(t *testing.T) {
+	runChecks(t, analyzer.Options{Checks: "KA1004,KA1005"}, "bodypartial")
+}

@@ -69,3 +69,10 @@ func GetBody(c *http.Client, url string) (*http.Response, []byte) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp, b
 }
+
+// DrainLimited drains through io.LimitReader to io.Discard and closes: a
+// bounded drain, as DrainClose.
+func DrainLimited(rc io.ReadCloser) error {
+	_, _ = io.Copy(io.Discard, io.LimitReader(rc, 64<<10))
+	return rc.Close()
+}
