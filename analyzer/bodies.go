@@ -673,19 +673,21 @@ func (fa *funcAnalysis) reportResponse(r *response) {
 			related = append(related, analysis.RelatedInformation{Pos: best.ret.Pos(), End: best.ret.End(), Message: "returns here"})
 		}
 		var others []string
+		var more []ast.Node
 		seen := map[ast.Node]bool{best.close: true}
 		for _, u := range r.undrains {
 			if !seen[u.close] {
 				seen[u.close] = true
 				others = append(others, fmt.Sprint(line(u.close)))
+				more = append(more, u.close)
 				related = append(related, analysis.RelatedInformation{Pos: u.close.Pos(), End: u.close.End(), Message: "also closed unread here"})
 			}
 		}
 		also := ""
 		if len(others) > 0 {
-			also = fmt.Sprintf(" (also at line %s; the fix drains the first, run -w again for the others)", strings.Join(others, ", "))
+			also = fmt.Sprintf(" (also at line %s)", strings.Join(others, ", "))
 		}
-		p.reportBody(BodyNotDrained, r.call, related, drain(best.close),
+		p.reportBody(BodyNotDrained, r.call, related, drain(best.close, more...),
 			"%s is closed unread at line %d on the path that returns at line %d, so the connection is dropped, not reused: drain it before closing (io.CopyN(io.Discard, %s, 64<<10))%s",
 			body, line(best.close), line(best.ret), body, also)
 	}
@@ -716,8 +718,10 @@ func (p *pass) reportBody(c *Check, rng analysis.Range, related []analysis.Relat
 	p.pending = append(p.pending, pendingDiag{d, plan(p.planner)})
 }
 
-func drain(n ast.Node) func(*fixer.Planner) *fixer.Fix {
-	return func(pl *fixer.Planner) *fixer.Fix { return pl.DrainBody(n) }
+// drain plans draining the body before the Close at n and those at more,
+// in one fix: one run drains them all.
+func drain(n ast.Node, more ...ast.Node) func(*fixer.Planner) *fixer.Fix {
+	return func(pl *fixer.Planner) *fixer.Fix { return pl.DrainBody(n, more...) }
 }
 
 // noBodyWhen reports whether the response certainly has no body when cond

@@ -108,7 +108,9 @@ type Fix struct {
 	// for a Transport still built per call.
 	joined  *Fix
 	follows *Fix // the hoist that removes this setting
-	group   int  // how many fixes share these edits
+	// more are the other Closes a drain fix drains.
+	more  []ast.Node
+	group int // how many fixes share these edits
 }
 
 // SuggestedFixes returns the fix in the form analysis.Diagnostic carries:
@@ -180,8 +182,14 @@ func (pl *Planner) Remove(n ast.Node) *Fix { return pl.add(kindRemove, n) }
 // after its error check.
 func (pl *Planner) CloseBody(call ast.Node) *Fix { return pl.add(kindCloseBody, call) }
 
-// DrainBody plans draining the body before the Close at (or in) n.
-func (pl *Planner) DrainBody(n ast.Node) *Fix { return pl.add(kindDrainBody, n) }
+// DrainBody plans draining the body before the Close at (or in) n, and
+// before those at (or in) more: the Closes of one response that may run
+// before it was read, fixed together so that one run finishes the job.
+func (pl *Planner) DrainBody(n ast.Node, more ...ast.Node) *Fix {
+	f := pl.add(kindDrainBody, n)
+	f.more = more
+	return f
+}
 
 // Resolve computes the edits of every planned fix. Fixes that cannot be
 // made safely are left without edits.
@@ -220,6 +228,16 @@ func (pl *Planner) Resolve() {
 			err = pl.planCloseBody(f)
 		case kindDrainBody:
 			err = pl.planDrainBody(f)
+			for _, n := range f.more {
+				if err != nil {
+					break
+				}
+				g := &Fix{kind: kindDrainBody, node: n, file: pl.fileOf(n.Pos())}
+				if err = pl.planDrainBody(g); err == nil {
+					f.raw = append(f.raw, g.raw...)
+					f.needs |= g.needs
+				}
+			}
 		}
 		if err != nil {
 			f.dropped = true

@@ -5,10 +5,10 @@ import "net/http"
 
 // Ping closes the body unread.
 func Ping(c *http.Client, u string) error {
-	resp, err := c.Get(u)
+	resp, err := c.Get(u) // want "KA1005"
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close() // want `closed unread`
+	defer resp.Body.Close()
 	return nil
 }

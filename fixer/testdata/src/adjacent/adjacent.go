@@ -8,16 +8,16 @@ import (
 // two different additions, and two closes sit one after the other.
 func Two(u string, req *http.Request) (int, error) {
 	req.Close = true         // want `req.Close = true`
-	resp, err := http.Get(u) // want `http.Get sends`
+	resp, err := http.Get(u) // want `http.Get sends` "KA1005"
 	if err != nil {
 		return 0, err
 	}
-	other, err := http.DefaultClient.Do(req) // want `http.DefaultClient`
+	other, err := http.DefaultClient.Do(req) // want `http.DefaultClient` "KA1005"
 	if err != nil {
-		resp.Body.Close() // want `closed before it was read`
+		resp.Body.Close()
 		return 0, err
 	}
-	resp.Body.Close()  // want `closed before it was read`
-	other.Body.Close() // want `closed before it was read`
+	resp.Body.Close()
+	other.Body.Close()
 	return resp.StatusCode + other.StatusCode, nil
 }

@@ -49,11 +49,11 @@ func Returned(c *http.Client, u string) (*http.Response, error) {
 
 // CloseErr returns Close's error.
 func CloseErr(c *http.Client, u string) error {
-	resp, err := c.Get(u)
+	resp, err := c.Get(u) // want "KA1005"
 	if err != nil {
 		return err
 	}
-	if err := resp.Body.Close(); err != nil { // want `closed before it was read`
+	if err := resp.Body.Close(); err != nil {
 		return err
 	}
 	return nil

@@ -10,11 +10,11 @@ var client = &http.Client{Timeout: 10 * time.Second}
 
 // Status gets the status of u.
 func Status(u string) (string, error) {
-	resp, err := http.Get(u) // want `http.Get sends`
+	resp, err := http.Get(u) // want `http.Get sends` "KA1005"
 	if err != nil {
 		return "", err
 	}
-	defer resp.Body.Close() // want `closed unread`
+	defer resp.Body.Close()
 	return resp.Status, nil
 }
 

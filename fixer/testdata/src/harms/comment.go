@@ -23,3 +23,16 @@ func Status(ctx context.Context, u string) (int, error) {
 	}
 	return resp.StatusCode, nil
 }
+
+// Deferred closes in a deferred function literal without reading.
+func Deferred(u string) (int, error) {
+	resp, err := client.Get(u) // want "KA1005"
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return resp.StatusCode, nil
+	}
+	return 0, nil
+}

@@ -19,7 +19,7 @@ func Fetch(u string) error {
 		TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12},
 	}
 	c := &http.Client{Transport: tr}
-	resp, err := c.Get(u)
+	resp, err := c.Get(u) // want "KA1005"
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func Post(u string) (int, error) {
 // WithTLS depends on its parameter: no fix.
 func WithTLS(u string, conf *tls.Config) error {
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: conf}} // want `http.Transport built per call.*no fix: the Transport is built from conf`
-	resp, err := c.Get(u)
+	resp, err := c.Get(u) // want "KA1005"
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func WithTLS(u string, conf *tls.Config) error {
 func Tuned(u string) error {
 	tr := &http.Transport{} // want `http.Transport built per call.*no fix: the function changes or releases tr`
 	tr.MaxIdleConns = 4
-	resp, err := (&http.Client{Transport: tr}).Get(u)
+	resp, err := (&http.Client{Transport: tr}).Get(u) // want "KA1005"
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func Tuned(u string) error {
 // parameter: turning keep-alive on alone would leak every call's pool.
 func Legacy(u string, conf *tls.Config) error {
 	tr := &http.Transport{TLSClientConfig: conf, DisableKeepAlives: true} // want `http.Transport built per call.*no fix` `DisableKeepAlives: true.*no fix: the function still builds its Transport per call`
-	resp, err := (&http.Client{Transport: tr}).Get(u)
+	resp, err := (&http.Client{Transport: tr}).Get(u) // want "KA1005"
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func Moved(u string) error {
 		DisableKeepAlives: true, // want `DisableKeepAlives: true opens`
 		MaxIdleConns:      2,
 	}}
-	resp, err := c.Get(u)
+	resp, err := c.Get(u) // want "KA1005"
 	if err != nil {
 		return err
 	}

@@ -1,15 +1,14 @@
 package threefiles
 
 import (
-	"io"
 	"net/http"
 )
 
-// C reads u.
-func C(c *http.Client, u string) ([]byte, error) {
-	resp, err := c.Get(u) // want `not closed on the path`
+// C reports u's status.
+func C(c *http.Client, u string) (int, error) {
+	resp, err := c.Get(u) // want `KA1004`
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	return io.ReadAll(resp.Body)
+	return resp.StatusCode, nil
 }

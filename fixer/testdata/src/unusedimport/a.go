@@ -9,11 +9,11 @@ import (
 // Status gets u and returns its status code.
 func Status(u string, wait time.Duration) (int, error) {
 	time.Sleep(wait)
-	resp, err := http.Get(u) // want `http.Get sends`
+	resp, err := http.Get(u) // want `http.Get sends` "KA1005"
 	if err != nil {
 		return 0, err
 	}
-	resp.Body.Close() // want `closed before it was read`
+	resp.Body.Close()
 	return resp.StatusCode, nil
 }
 
