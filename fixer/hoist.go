@@ -401,15 +401,23 @@ func (pl *Planner) printValue(f *Fix) (string, []rawEdit, error) {
 		return "", nil, err
 	}
 	var imports []rawEdit
-	if lit := pl.transportLit(f); lit != nil && !hasKey(lit, "IdleConnTimeout") {
-		timeName, edits := pl.importAs(sf, "time")
-		imports = edits
+	if lit := pl.transportLit(f); lit != nil && (!hasKey(lit, "IdleConnTimeout") || !hasKey(lit, "MaxIdleConnsPerHost")) {
+		timeName := ""
+		if !hasKey(lit, "IdleConnTimeout") {
+			var edits []rawEdit
+			timeName, edits = pl.importAs(sf, "time")
+			imports = edits
+		}
+		perHost := 0
+		if !hasKey(lit, "MaxIdleConnsPerHost") {
+			perHost = pl.opts.MaxIdleConnsPerHost
+		}
 		dn, err := sf.dstNode(pl.pass.Fset, lit)
 		if err != nil {
 			restore()
 			return "", nil, err
 		}
-		undo := withIdleTimeout(dn.(*dst.CompositeLit), timeName)
+		undo := withPoolSettings(dn.(*dst.CompositeLit), timeName, perHost)
 		prev := restore
 		restore = func() { undo(); prev() }
 	}
@@ -434,26 +442,38 @@ func (pl *Planner) printValue(f *Fix) (string, []rawEdit, error) {
 	return out, imports, nil
 }
 
-// withIdleTimeout adds IdleConnTimeout: 90 * time.Second to lit, one
-// element a line, and returns what undoes it.
-func withIdleTimeout(lit *dst.CompositeLit, timeName string) (undo func()) {
+// withPoolSettings adds to lit, one element a line, what a Transport that
+// now lives as long as the program needs and lit does not set: perHost
+// idle connections per host (when not 0), since the default of 2 closes
+// most connections of concurrent calls, and http.DefaultTransport's idle
+// timeout (when timeName is not ""), since a zero one keeps idle
+// connections forever. It returns what undoes it.
+func withPoolSettings(lit *dst.CompositeLit, timeName string, perHost int) (undo func()) {
 	old := lit.Elts
 	type saved struct{ before, after dst.SpaceType }
 	var was []saved
 	for _, e := range old {
 		was = append(was, saved{e.Decorations().Before, e.Decorations().After})
 	}
-	kv := &dst.KeyValueExpr{
-		Key:   dst.NewIdent("IdleConnTimeout"),
-		Value: &dst.BinaryExpr{X: &dst.BasicLit{Kind: token.INT, Value: "90"}, Op: token.MUL, Y: &dst.SelectorExpr{X: dst.NewIdent(timeName), Sel: dst.NewIdent("Second")}},
+	lit.Elts = append([]dst.Expr(nil), old...)
+	if perHost > 0 {
+		kv := &dst.KeyValueExpr{Key: dst.NewIdent("MaxIdleConnsPerHost"), Value: &dst.BasicLit{Kind: token.INT, Value: fmt.Sprint(perHost)}}
+		kv.Decs.Start.Append("// the default of 2 would close most connections of concurrent calls")
+		lit.Elts = append(lit.Elts, kv)
 	}
-	kv.Decs.Start.Append("// as http.DefaultTransport's: a zero value keeps idle connections forever")
-	lit.Elts = append(append([]dst.Expr(nil), old...), kv)
+	if timeName != "" {
+		kv := &dst.KeyValueExpr{
+			Key:   dst.NewIdent("IdleConnTimeout"),
+			Value: &dst.BinaryExpr{X: &dst.BasicLit{Kind: token.INT, Value: "90"}, Op: token.MUL, Y: &dst.SelectorExpr{X: dst.NewIdent(timeName), Sel: dst.NewIdent("Second")}},
+		}
+		kv.Decs.Start.Append("// as http.DefaultTransport's: a zero value keeps idle connections forever")
+		lit.Elts = append(lit.Elts, kv)
+	}
 	for _, e := range lit.Elts {
 		e.Decorations().Before = dst.NewLine
 		e.Decorations().After = dst.None
 	}
-	kv.Decs.After = dst.NewLine
+	lit.Elts[len(lit.Elts)-1].Decorations().After = dst.NewLine
 	return func() {
 		lit.Elts = old
 		for i, e := range old {

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"go/version"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ast/astutil"
@@ -161,11 +162,30 @@ func (pl *Planner) printCloneValue(f *Fix) (string, []rawEdit) {
 		}
 	}
 	name := f.cloneVarName()
+	if !f.setsField("MaxIdleConnsPerHost") && pl.opts.MaxIdleConnsPerHost > 0 {
+		// A clone of http.DefaultTransport keeps 2 idle connections per
+		// host, which closes most connections of concurrent calls.
+		fmt.Fprintf(&body, "\t// the default of 2 would close most connections of concurrent calls\n\t%s.MaxIdleConnsPerHost = %d\n", name, pl.opts.MaxIdleConnsPerHost)
+	}
 	if len(f.cloneStmts) == len(f.without)+1 && !strings.Contains(body.String(), "//") {
 		// Nothing but the clone is left: return it.
 		return fmt.Sprintf("%s.OnceValue(func() *%s.Transport {\n\treturn %s\n})", syncName, httpName, sf.text(f.hoisted)), imports
 	}
 	return fmt.Sprintf("%s.OnceValue(func() *%s.Transport {\n%s\treturn %s\n})", syncName, httpName, body.String(), name), imports
+}
+
+// setsField reports whether one of the clone's settings (not left out)
+// sets the field name.
+func (f *Fix) setsField(name string) bool {
+	for _, s := range f.cloneStmts[1:] {
+		if slices.Contains(f.without, ast.Node(s)) {
+			continue
+		}
+		if sel, ok := ast.Unparen(s.(*ast.AssignStmt).Lhs[0]).(*ast.SelectorExpr); ok && sel.Sel.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // cloneVarName is the name of the local variable holding the clone.

@@ -99,11 +99,11 @@ func TestFixExample(t *testing.T) {
 	}
 
 	_, stderr, code = keepalivefix(t, dir, "-w", "./...")
-	if code != 1 {
-		t.Fatalf("-w: exit %d, want 1 (findings without a fix remain)\n%s", code, stderr)
+	if code != 0 {
+		t.Fatalf("-w: exit %d, want 0 (every finding fixed)\n%s", code, stderr)
 	}
-	if n := strings.Count(stderr, "(no automatic fix"); n != 1 {
-		t.Errorf("-w left %d findings unfixed, want 1:\n%s", n, stderr)
+	if n := strings.Count(stderr, "(no automatic fix"); n != 0 {
+		t.Errorf("-w left %d findings unfixed, want 0:\n%s", n, stderr)
 	}
 	goCmd(t, dir, "build", "./...")
 	goCmd(t, dir, "vet", "./...")
@@ -124,8 +124,8 @@ func TestFixExample(t *testing.T) {
 	// go fix -fixtool applies exactly the same edits as -w with a
 	// declaration per package (go fix cannot create the shared package).
 	perPackage := copyTree(t, filepath.Join(repoRoot, "testdata", "example"))
-	if _, stderr, code := keepalivefix(t, perPackage, "-w", "-shared=", "./..."); code != 1 {
-		t.Fatalf("-w -shared=: exit %d, want 1\n%s", code, stderr)
+	if _, stderr, code := keepalivefix(t, perPackage, "-w", "-shared=", "./..."); code != 0 {
+		t.Fatalf("-w -shared=: exit %d, want 0\n%s", code, stderr)
 	}
 	fixed = sums(t, perPackage)
 	viaGoFix := copyTree(t, filepath.Join(repoRoot, "testdata", "example"))
@@ -163,8 +163,8 @@ func TestOutputFormats(t *testing.T) {
 			fixable++
 		}
 	}
-	if rep.Version != 1 || len(rep.Findings) != 11 || fixable != 6 {
-		t.Errorf("-json: version %d, %d findings (%d fixable); want 1, 11 (6)", rep.Version, len(rep.Findings), fixable)
+	if rep.Version != 1 || len(rep.Findings) != 10 || fixable != 10 {
+		t.Errorf("-json: version %d, %d findings (%d fixable); want 1, 10 (10)", rep.Version, len(rep.Findings), fixable)
 	}
 
 	out, _, _ = keepalivefix(t, dir, "-sarif", "./...")
@@ -186,12 +186,12 @@ func TestOutputFormats(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &sarif); err != nil {
 		t.Fatalf("-sarif output: %v", err)
 	}
-	if sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Tool.Driver.Rules) != 5 || len(sarif.Runs[0].Results) != 11 {
+	if sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Tool.Driver.Rules) < 5 || len(sarif.Runs[0].Results) != 10 {
 		t.Errorf("-sarif: unexpected shape: %+v", sarif)
 	}
 
 	out, _, _ = keepalivefix(t, dir, "-format=github", "./...")
-	if !strings.HasPrefix(out, "::warning file=testdata/example/catalog/catalog.go,line=83,col=2,") {
+	if !strings.HasPrefix(out, "::warning file=testdata/example/catalog/catalog.go,line=79,col=15,") {
 		t.Errorf("-format=github: got\n%s", out)
 	}
 	if _, _, code := keepalivefix(t, dir, "-format=xml", "./..."); code != 2 {
