@@ -321,7 +321,10 @@ func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {
 		if !fa.facts.LiveSource(callee) || expectsError(info, cur, lhs.err) {
 			return
 		}
-		p.reportBody(BodyNotClosed, call, nil, nil, "the response of %s is assigned to _, so its body is never closed and the connection never returns to the pool: keep it and close its Body (no automatic fix: the response needs a name first)", calleeName(call))
+		// The fix names it (_, err = ... becomes resp, err := ...) and
+		// closes it after the error check.
+		plan := func(pl *fixer.Planner) *fixer.Fix { return pl.CloseBody(call) }
+		p.reportBody(BodyNotClosed, call, nil, plan, "the response of %s is assigned to _, so its body is never closed and the connection never returns to the pool: keep it and close its Body", calleeName(call))
 		return
 	}
 	v, ok := info.ObjectOf(id).(*types.Var)
