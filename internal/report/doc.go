@@ -18,8 +18,15 @@
 // its rule by ruleId and ruleIndex, has level "warning", one physical
 // location whose artifactLocation.uri is the finding's relative,
 // slash-separated path with uriBaseId "%SRCROOT%", and, when
-// [Finding.Fingerprint] is set, partialFingerprints["keepalive/v1"].
-// Columns are reported as the analyzer computes them (1-based byte offsets).
+// [Finding.Fingerprint] is set, partialFingerprints["keepalive/v1"]. The
+// run's originalUriBaseIds gives %SRCROOT% as the absolute file URI of the
+// repository's top level, and its columnKind is "utf16CodeUnits": the
+// analyzer's byte columns are converted with the text of each line (a
+// finding whose file cannot be read has lines only). Each rule carries
+// defaultConfiguration.level "warning", properties.tags and precision (for
+// code scanning's filters), a one-paragraph fullDescription, and its help
+// as text and Markdown. The driver's version is the module version the
+// binary was built from; semanticVersion is set when that is a release.
 //
 // # JSON schema (version 1)
 //

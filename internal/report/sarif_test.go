@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -14,12 +18,28 @@ var sarifRules = []Rule{
 	{ID: "KA1004", Name: "body-not-closed", Title: "Response body not closed", Help: "Close the body.", URL: "https://example.com/KA1004"},
 }
 
+// TestWriteSARIFGolden pins every field of a log: the rule's metadata for
+// code scanning, the base URI of %SRCROOT%, and columns in UTF-16 code
+// units (the line holds a two-byte "é" before the finding).
 func TestWriteSARIFGolden(t *testing.T) {
-	fs := []Finding{{File: "pkg/client.go", Line: 12, Col: 3, EndLine: 12, EndCol: 40, Check: "KA1004",
-		Name: "body-not-closed", Message: "response body is never closed", Fingerprint: "abc"}}
+	src := strings.Repeat("\n", 11) + "\tx := \"é\"; http.Get(u)\n"
+	fs := []Finding{{File: "pkg/client.go", Line: 12, Col: 13, EndLine: 12, EndCol: 24, Check: "KA1004",
+		Name: "body-not-closed", Message: "KA1004: response body is never closed", Fingerprint: "abc"}}
+	rule := Rule{ID: "KA1004", Name: "body-not-closed", Title: "Response body not closed",
+		Help: "KA1004 (body-not-closed): Response body not closed\n\nA body left open keeps\nits connection.\n\nBad:\n\n\tresp, _ := http.Get(u)\n\thttps://example.com/x\n\nhttps://example.com/KA1004",
+		URL:  "https://example.com/KA1004"}
+	var read []string
 	var buf bytes.Buffer
-	if err := WriteSARIF(&buf, "keepalive", "1.2.3", "https://example.com", sarifRules[1:], fs); err != nil {
+	err := SARIF{Tool: "keepalive", Version: "v1.2.3", InformationURI: "https://example.com", Rules: []Rule{rule},
+		Root: "/src/my repo", ReadFile: func(name string) ([]byte, error) {
+			read = append(read, name)
+			return []byte(src), nil
+		}}.Write(&buf, fs)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if !slices.Equal(read, []string{"pkg/client.go"}) {
+		t.Errorf("read %q, want the finding's file once", read)
 	}
 	want := `{
   "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -29,7 +49,8 @@ func TestWriteSARIFGolden(t *testing.T) {
       "tool": {
         "driver": {
           "name": "keepalive",
-          "version": "1.2.3",
+          "version": "v1.2.3",
+          "semanticVersion": "1.2.3",
           "informationUri": "https://example.com",
           "rules": [
             {
@@ -39,23 +60,41 @@ func TestWriteSARIFGolden(t *testing.T) {
                 "text": "Response body not closed"
               },
               "fullDescription": {
-                "text": "Close the body."
+                "text": "A body left open keeps its connection."
+              },
+              "defaultConfiguration": {
+                "level": "warning"
               },
               "help": {
-                "text": "Close the body."
+                "text": "KA1004 (body-not-closed): Response body not closed\n\nA body left open keeps\nits connection.\n\nBad:\n\n\tresp, _ := http.Get(u)\n\thttps://example.com/x\n\nhttps://example.com/KA1004",
+                "markdown": "**KA1004 (body-not-closed): Response body not closed**\n\nA body left open keeps\nits connection.\n\n**Bad:**\n\n` + "```go" + `\nresp, _ := http.Get(u)\nhttps://example.com/x\n` + "```" + `\n\n[https://example.com/KA1004](https://example.com/KA1004)\n"
               },
-              "helpUri": "https://example.com/KA1004"
+              "helpUri": "https://example.com/KA1004",
+              "properties": {
+                "tags": [
+                  "keepalive",
+                  "performance",
+                  "reliability"
+                ],
+                "precision": "high"
+              }
             }
           ]
         }
       },
+      "originalUriBaseIds": {
+        "%SRCROOT%": {
+          "uri": "file:///src/my%20repo/"
+        }
+      },
+      "columnKind": "utf16CodeUnits",
       "results": [
         {
           "ruleId": "KA1004",
           "ruleIndex": 0,
           "level": "warning",
           "message": {
-            "text": "response body is never closed"
+            "text": "KA1004: response body is never closed"
           },
           "locations": [
             {
@@ -66,9 +105,9 @@ func TestWriteSARIFGolden(t *testing.T) {
                 },
                 "region": {
                   "startLine": 12,
-                  "startColumn": 3,
+                  "startColumn": 12,
                   "endLine": 12,
-                  "endColumn": 40
+                  "endColumn": 23
                 }
               }
             }
@@ -84,6 +123,111 @@ func TestWriteSARIFGolden(t *testing.T) {
 `
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestWriteSARIFRepoRoot: WriteSARIF, as the command calls it, writes the
+// top level of the work tree as %SRCROOT%, from a subdirectory too, and
+// reads the findings' files from there for their columns.
+func TestWriteSARIFRepoRoot(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	top := t.TempDir()
+	if real, err := filepath.EvalSymlinks(top); err == nil {
+		top = real
+	}
+	if out, err := exec.Command("git", "init", "-q", top).CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
+	}
+	sub := filepath.Join(top, "mod", "pkg")
+	if err := os.MkdirAll(sub, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	// A 4-byte rune is two UTF-16 units: byte column 9 is unit column 7.
+	if err := os.WriteFile(filepath.Join(sub, "a.go"), []byte("// 😀 x\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(sub)
+	var buf bytes.Buffer
+	if err := WriteSARIF(&buf, "keepalivefix", "(devel)", "", nil, []Finding{{File: "mod/pkg/a.go", Line: 1, Col: 9, Check: "KA1001", Message: "m"}}); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Version, SemanticVersion string
+				}
+			}
+			OriginalURIBaseIDs map[string]struct{ URI string } `json:"originalUriBaseIds"`
+			Results            []struct {
+				Locations []struct {
+					PhysicalLocation struct {
+						Region struct{ StartColumn int }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if got, want := run.OriginalURIBaseIDs["%SRCROOT%"].URI, "file://"+filepath.ToSlash(top)+"/"; got != want {
+		t.Errorf("%%SRCROOT%% = %q, want %q", got, want)
+	}
+	if got := run.Results[0].Locations[0].PhysicalLocation.Region.StartColumn; got != 7 {
+		t.Errorf("startColumn = %d, want 7 (UTF-16 units of byte column 9 after a 4-byte rune)", got)
+	}
+	if d := run.Tool.Driver; d.Version != "(devel)" || d.SemanticVersion != "" {
+		t.Errorf("version %q, semanticVersion %q: want (devel) and none", d.Version, d.SemanticVersion)
+	}
+}
+
+func TestUTF16Column(t *testing.T) {
+	for _, tc := range []struct {
+		line      string
+		col, want int
+	}{
+		{"abc", 1, 1},
+		{"abc", 3, 3},
+		{"abc", 4, 4}, // the newline
+		{"é x", 4, 3},
+		{"😀x", 5, 3},
+		{"ab", 6, 6}, // past the end: a byte per unit
+	} {
+		if got := utf16Column(tc.line, tc.col); got != tc.want {
+			t.Errorf("utf16Column(%q, %d) = %d, want %d", tc.line, tc.col, got, tc.want)
+		}
+	}
+}
+
+// TestSARIFRuleKinds: a directive finding is a rule of its own, tagged for
+// maintainability; a rule without help gets none, and its title as its
+// full description.
+func TestSARIFRuleKinds(t *testing.T) {
+	d := ruleOf(Rule{ID: "directive", Name: "directive", Title: "unused directive"})
+	if d.Help != nil || d.FullDescription == nil || d.FullDescription.Text != "unused directive" || d.Properties.Precision != "very-high" || !slices.Contains(d.Properties.Tags, "maintainability") {
+		t.Errorf("directive rule = %+v", d)
+	}
+	k := ruleOf(Rule{ID: "KA1002", Title: "t", Help: "KA1002 (x): t\n\n\tcode first\n"})
+	if k.FullDescription.Text != "t" || k.DefaultConfiguration.Level != "warning" || !slices.Contains(k.Properties.Tags, "performance") {
+		t.Errorf("check rule = %+v", k)
+	}
+}
+
+func TestSemanticVersion(t *testing.T) {
+	for in, want := range map[string]string{
+		"v0.2.0":                             "0.2.0",
+		"v0.0.0-20261203143000-abcdef123456": "0.0.0-20261203143000-abcdef123456",
+		"v1.0.0+dirty":                       "1.0.0+dirty",
+		"(devel)":                            "",
+		"v0.2.0 (abcdef123456, modified)":    "",
+	} {
+		if got := semanticVersion(in); got != want {
+			t.Errorf("semanticVersion(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
