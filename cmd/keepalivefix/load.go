@@ -41,6 +41,16 @@ type finding struct {
 	// noFix says why no fix is planned for it, when the reason is the
 	// command's (a read-only file, a dependency).
 	noFix string
+	// related are the positions the message names (the close, the
+	// leaking exit).
+	related []related
+}
+
+// related is a position a finding's message refers to.
+type related struct {
+	file      string // as printed
+	line, col int
+	msg       string
 }
 
 // key identifies a finding reported by several variants of a package.
@@ -155,6 +165,10 @@ func runOn(a *analysis.Analyzer, pkgs []*packages.Package, cwd string, seen map[
 			if d.End.IsValid() {
 				end := act.Package.Fset.Position(d.End)
 				f.endLine, f.endCol = end.Line, end.Column
+			}
+			for _, r := range d.Related {
+				rp := act.Package.Fset.Position(r.Pos)
+				f.related = append(f.related, related{file: relPath(cwd, rp.Filename), line: rp.Line, col: rp.Column, msg: r.Message})
 			}
 			if prev := seen[f.key()]; prev != nil {
 				prev.pkgs = append(prev.pkgs, act.Package)

@@ -174,11 +174,28 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *tags != "" {
 		lc.buildFlags = append(lc.buildFlags, "-tags="+strings.TrimSpace(*tags))
 	}
-	res, err := analyze(a, lc)
-	if err != nil {
-		fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
-		return exitLoad
+	// A run that only reports is cached by content (cache.go); one that
+	// fixes, or compares with a revision, always analyses.
+	var cdir, ckey string
+	if !fixing && rev == nil {
+		if cdir = cacheDir(); cdir != "" {
+			ckey = cacheKey(lc, fmt.Sprintf("%+v %s", opts, *format))
+		}
 	}
+	res, cached := loadCached(cdir, ckey)
+	if os.Getenv("KEEPALIVEFIX_CACHE") == "trace" && ckey != "" {
+		fmt.Fprintf(stderr, "keepalivefix: cache %s (%s)\n", map[bool]string{true: "hit", false: "miss"}[cached], cdir)
+	}
+	if !cached {
+		if res, err = analyze(a, lc); err != nil {
+			fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
+			return exitLoad
+		}
+		if len(res.loadErrors) == 0 {
+			storeCached(cdir, ckey, res)
+		}
+	}
+	res.cwd = cwd
 	for _, e := range res.loadErrors {
 		fmt.Fprintf(stderr, "keepalivefix: %s\n", e)
 	}
