@@ -266,13 +266,9 @@ func run(ap *analysis.Pass, opts *Options) (any, error) {
 	return nil, nil
 }
 
-// report emits a diagnostic for check c at rng, unless c is disabled or the
-// position is in a generated file, which nobody should edit by hand.
-func (p *pass) report(c *Check, rng analysis.Range, format string, args ...any) {
-	p.reportFix(c, rng, nil, format, args...)
-}
-
-// reportFix is report with a fix, planned by plan only when the
+// reportFix emits a diagnostic for check c at rng, unless c is disabled or
+// the position is in a generated file, which nobody should edit by hand,
+// with a fix planned by plan (nil for none) only when the
 // diagnostic is reported.
 func (p *pass) reportFix(c *Check, rng analysis.Range, plan func(*fixer.Planner) *fixer.Fix, format string, args ...any) {
 	if !p.enabled[c] || p.generated[p.Fset.File(rng.Pos())] || p.ignored(c, rng.Pos()) {
