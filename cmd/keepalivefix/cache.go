@@ -184,9 +184,11 @@ func hashFile(h io.Writer, name string) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
 	fmt.Fprintf(h, "content %s\n", name)
 	_, err = io.Copy(h, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
 	return err
 }
 
