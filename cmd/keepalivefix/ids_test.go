@@ -40,7 +40,7 @@ func TestMessagesStartWithID(t *testing.T) {
 	if err == nil {
 		t.Fatalf("go vet succeeded, want findings:\n%s", out)
 	}
-	for _, want := range []string{"ids.go:7:15: KA1004: response body", "ids.go:12:2: directive: "} {
+	for _, want := range []string{"ids.go:7:15: KA1004: resp.Body is not closed", "ids.go:12:2: directive: "} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("go vet output lacks %q:\n%s", want, out)
 		}
@@ -50,7 +50,7 @@ func TestMessagesStartWithID(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s%s", code, text, stderr)
 	}
-	for _, want := range []string{"ids.go:7:15: KA1004: response body", "ids.go:12:2: directive: "} {
+	for _, want := range []string{"ids.go:7:15: KA1004: resp.Body is not closed", "ids.go:12:2: directive: "} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text output lacks %q:\n%s", want, text)
 		}

@@ -208,8 +208,8 @@ func TestVetTool(t *testing.T) {
 	// print otherwise.
 	for _, want := range []string{
 		"catalog/catalog.go:121:2: KA1003: req.Close = true",
-		"catalog/catalog.go:122:15: KA1004: response body is not closed",
-		"worker/worker.go:81:3: KA1004: defer in a loop",
+		"catalog/catalog.go:122:15: KA1004: resp.Body is not closed",
+		"worker/worker.go:47:16: KA1004: resp.Body is still open when the loop goes round again",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("go vet output lacks %q:\n%s", want, out)
