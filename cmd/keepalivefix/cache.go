@@ -51,6 +51,7 @@ type cachedEdit struct {
 
 type cachedRelated struct {
 	File      string
+	Path      string
 	Line, Col int
 	Msg       string
 }
@@ -212,7 +213,7 @@ func loadCached(dir, key string) (*result, bool) {
 			f.fix = append(f.fix, fileEdit{path: e.Path, size: e.Size, start: e.Start, end: e.End, text: e.Text})
 		}
 		for _, r := range cf.Related {
-			f.related = append(f.related, related{file: r.File, line: r.Line, col: r.Col, msg: r.Msg})
+			f.related = append(f.related, related{file: r.File, path: r.Path, line: r.Line, col: r.Col, msg: r.Msg})
 		}
 		res.findings = append(res.findings, f)
 	}
@@ -233,7 +234,7 @@ func storeCached(dir, key string, res *result) {
 			cf.Fix = append(cf.Fix, cachedEdit{Path: e.path, Size: e.size, Start: e.start, End: e.end, Text: e.text})
 		}
 		for _, r := range f.related {
-			cf.Related = append(cf.Related, cachedRelated{File: r.file, Line: r.line, Col: r.col, Msg: r.msg})
+			cf.Related = append(cf.Related, cachedRelated{File: r.file, Path: r.path, Line: r.line, Col: r.col, Msg: r.msg})
 		}
 		c.Findings = append(c.Findings, cf)
 	}

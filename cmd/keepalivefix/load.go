@@ -49,6 +49,7 @@ type finding struct {
 // related is a position a finding's message refers to.
 type related struct {
 	file      string // as printed
+	path      string // absolute
 	line, col int
 	msg       string
 }
@@ -168,7 +169,7 @@ func runOn(a *analysis.Analyzer, pkgs []*packages.Package, cwd string, seen map[
 			}
 			for _, r := range d.Related {
 				rp := act.Package.Fset.Position(r.Pos)
-				f.related = append(f.related, related{file: relPath(cwd, rp.Filename), line: rp.Line, col: rp.Column, msg: r.Message})
+				f.related = append(f.related, related{file: relPath(cwd, rp.Filename), path: rp.Filename, line: rp.Line, col: rp.Column, msg: r.Message})
 			}
 			if prev := seen[f.key()]; prev != nil {
 				prev.pkgs = append(prev.pkgs, act.Package)

@@ -71,6 +71,9 @@ func toReport(fs []*finding) []report.Finding {
 			File: filepath.ToSlash(f.file), Line: f.line, Col: f.col, EndLine: f.endLine, EndCol: f.endCol,
 			Check: f.id, Name: name, Message: f.msg, URL: f.url, Fixable: len(f.fix) > 0,
 		}
+		for _, r := range f.related {
+			out[i].Related = append(out[i].Related, report.Related{File: filepath.ToSlash(r.file), Line: r.line, Col: r.col, Message: r.msg})
+		}
 	}
 	return out
 }
@@ -141,6 +144,14 @@ func inRepo(top string, fs []*finding) ([]report.Finding, func(string) ([]byte, 
 		}
 		rf[i].File = filepath.ToSlash(name)
 		paths[rf[i].File] = f.path
+		for j, r := range f.related {
+			name := r.path
+			if rel, ok := repoRel(top, r.path); ok {
+				name = rel
+			}
+			rf[i].Related[j].File = filepath.ToSlash(name)
+			paths[rf[i].Related[j].File] = r.path
+		}
 	}
 	return rf, func(name string) ([]byte, error) { return os.ReadFile(paths[name]) }
 }
@@ -148,18 +159,25 @@ func inRepo(top string, fs []*finding) ([]report.Finding, func(string) ([]byte, 
 // keep returns the findings of fs whose report form, rf[i] for fs[i], is
 // in kept.
 func keep(fs []*finding, rf, kept []report.Finding) []*finding {
-	want := make(map[report.Finding]int)
+	want := make(map[string]int)
 	for _, k := range kept {
-		want[k]++
+		want[reportKey(k)]++
 	}
 	var out []*finding
 	for i, f := range fs {
-		if want[rf[i]] > 0 {
-			want[rf[i]]--
+		if k := reportKey(rf[i]); want[k] > 0 {
+			want[k]--
 			out = append(out, f)
 		}
 	}
 	return out
+}
+
+// reportKey identifies a report form by its scalar fields: a finding and
+// its filtered copy have the same.
+func reportKey(f report.Finding) string {
+	f.Related = nil
+	return fmt.Sprintf("%#v", f)
 }
 
 // readBaseline reads the file -baseline names. A missing file is an error:

@@ -47,7 +47,11 @@
 //	      "end_column": 40,           // integer, 0 if unknown
 //	      "message": "...",           // string
 //	      "url": "https://...",       // string, documentation of the check; may be empty
-//	      "fix_available": true       // boolean, a suggested fix exists (see -fix)
+//	      "fix_available": true,      // boolean, a suggested fix exists (-w, -d)
+//	      "related": [                // optional: the positions the message names
+//	        {"file": "internal/api/client.go", "line": 58, "column": 2,
+//	         "message": "closed unread here"}
+//	      ]
 //	    }
 //	  ]
 //	}

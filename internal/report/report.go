@@ -21,6 +21,18 @@ type Finding struct {
 	// Fingerprint, if set (typically from [Fingerprints]), is emitted by
 	// [WriteSARIF] as partialFingerprints["keepalive/v1"].
 	Fingerprint string
+
+	// Related are the other positions the message names (where the body
+	// is closed unread, the return that leaks it): "related" in JSON,
+	// relatedLocations in SARIF.
+	Related []Related
+}
+
+// Related is a position a finding's message refers to.
+type Related struct {
+	File      string // as Finding.File
+	Line, Col int
+	Message   string
 }
 
 // Rule describes a check for SARIF.
@@ -46,16 +58,24 @@ type jsonReport struct {
 }
 
 type jsonFinding struct {
-	Check        string `json:"check"`
-	Name         string `json:"name"`
-	File         string `json:"file"`
-	Line         int    `json:"line"`
-	Column       int    `json:"column"`
-	EndLine      int    `json:"end_line"`
-	EndColumn    int    `json:"end_column"`
-	Message      string `json:"message"`
-	URL          string `json:"url"`
-	FixAvailable bool   `json:"fix_available"`
+	Check        string        `json:"check"`
+	Name         string        `json:"name"`
+	File         string        `json:"file"`
+	Line         int           `json:"line"`
+	Column       int           `json:"column"`
+	EndLine      int           `json:"end_line"`
+	EndColumn    int           `json:"end_column"`
+	Message      string        `json:"message"`
+	URL          string        `json:"url"`
+	FixAvailable bool          `json:"fix_available"`
+	Related      []jsonRelated `json:"related,omitempty"`
+}
+
+type jsonRelated struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
 }
 
 // WriteJSON writes the findings as a version 1 JSON document; see the
@@ -63,6 +83,10 @@ type jsonFinding struct {
 func WriteJSON(w io.Writer, fs []Finding) error {
 	r := jsonReport{Version: 1, Findings: make([]jsonFinding, 0, len(fs))}
 	for _, f := range fs {
+		var related []jsonRelated
+		for _, rel := range f.Related {
+			related = append(related, jsonRelated{File: rel.File, Line: rel.Line, Column: rel.Col, Message: rel.Message})
+		}
 		r.Findings = append(r.Findings, jsonFinding{
 			Check:        f.Check,
 			Name:         f.Name,
@@ -74,6 +98,7 @@ func WriteJSON(w io.Writer, fs []Finding) error {
 			Message:      f.Message,
 			URL:          f.URL,
 			FixAvailable: f.Fixable,
+			Related:      related,
 		})
 	}
 	return encodeJSON(w, r)

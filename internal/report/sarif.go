@@ -83,7 +83,14 @@ type sarifResult struct {
 	Level               string            `json:"level"`
 	Message             sarifText         `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
+	RelatedLocations    []sarifRelated    `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+}
+
+type sarifRelated struct {
+	ID               int                   `json:"id"`
+	PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
+	Message          sarifText             `json:"message"`
 }
 
 type sarifLocation struct {
@@ -192,6 +199,16 @@ func (s SARIF) Write(w io.Writer, fs []Finding) error {
 				ArtifactLocation: sarifArtifactLocation{URI: fileURI(f.File), URIBaseID: SrcRoot},
 				Region:           cols.region(f),
 			}}},
+		}
+		for i, rel := range f.Related {
+			res.RelatedLocations = append(res.RelatedLocations, sarifRelated{
+				ID: i + 1,
+				PhysicalLocation: sarifPhysicalLocation{
+					ArtifactLocation: sarifArtifactLocation{URI: fileURI(rel.File), URIBaseID: SrcRoot},
+					Region:           cols.region(Finding{File: rel.File, Line: rel.Line, Col: rel.Col}),
+				},
+				Message: sarifText{Text: rel.Message},
+			})
 		}
 		if f.Fingerprint != "" {
 			res.PartialFingerprints = map[string]string{FingerprintKey: f.Fingerprint}

@@ -50,7 +50,8 @@ func TestSARIFSchema(t *testing.T) {
 		{"none", nil},
 		{"findings", []Finding{
 			{File: "a/b.go", Line: 3, Col: 2, EndLine: 3, EndCol: 20, Check: "KA1004", Name: "body-not-closed", Message: "leak", URL: rules[0].URL, Fixable: true, Fingerprint: "abc"},
-			{File: "dir with space/é.go", Line: 9, Col: 1, Check: "KA1005", Message: "unread"},
+			{File: "dir with space/é.go", Line: 9, Col: 1, Check: "KA1005", Message: "unread",
+				Related: []Related{{File: "dir with space/é.go", Line: 2, Col: 2, Message: "closed unread here"}, {File: "a/b.go", Line: 3, Col: 1, Message: "returns here"}}},
 			{File: "c.go", Line: 1, Check: "directive", Message: "unused //keepalive:ignore directive"},
 		}},
 	} {
