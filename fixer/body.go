@@ -164,6 +164,13 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 	obj := info.ObjectOf(resp)
 	var list []ast.Stmt
 	block := parentOf(path, assign)
+	// if resp, err = c.Do(req); err != nil { return err }: the if is
+	// the error check, and the close goes after it.
+	var initCheck *ast.IfStmt
+	if ifs, ok := block.(*ast.IfStmt); ok && ifs.Init == assign && assign.Tok == token.ASSIGN && !bound {
+		initCheck = ifs
+		block = parentOf(path, ifs)
+	}
 	switch b := block.(type) {
 	case *ast.BlockStmt:
 		list = b.List
@@ -176,17 +183,26 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 	}
 	idx := -1
 	for i, s := range list {
-		if s == assign {
+		if s == assign || (initCheck != nil && s == initCheck) {
 			idx = i
 		}
 	}
 	anchor, rest := ast.Stmt(assign), list[idx+1:]
 	var elseSplit *ast.IfStmt
+	if initCheck != nil {
+		errID := errorResult(info, assign)
+		check := *initCheck
+		check.Init = nil
+		if errID == nil || errID.Name == "_" || !pl.leavesOnError(&check, info.ObjectOf(errID)) {
+			return errorf("no fix: the call is in an if header that does not leave on error; move it into its own statement")
+		}
+		anchor = initCheck
+	}
 	// With an error among the results (resp, err := or resp, b, err :=),
 	// the response may be nil: the defer, which evaluates resp.Body at
 	// once, must come after a check that leaves on error. A check by a
 	// helper (require.NoError(t, err)) is not known to leave.
-	if errID := errorResult(info, assign); errID != nil {
+	if errID := errorResult(info, assign); errID != nil && initCheck == nil {
 		if errID.Name == "_" {
 			return errorf("no fix: the request's error is discarded, so the response may be nil where the close would go; check the error first")
 		}
