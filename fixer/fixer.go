@@ -250,6 +250,7 @@ func (pl *Planner) Resolve() {
 	}
 	pl.followMoves()
 	pl.keepSwitchesOfPerCallTransports()
+	pl.keepSwitchesOfShortLivedTransports()
 	if pl.opts.NoEdits {
 		for _, f := range pl.fixes {
 			f.dropped = true

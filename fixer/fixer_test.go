@@ -18,7 +18,7 @@ func TestFixes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runFixes(t, analysistest.TestData(), a, "sharedclient", "existingclient", "timeclash", "threefiles", "hoist", "keepalive", "bodies", "unusedimport", "adjacent", "harms", "configured", "hoistsame", "doer", "doerget", "loops", "hoistclone", "doerctor", "elsecheck", "early", "discarded", "ifinit")
+	runFixes(t, analysistest.TestData(), a, "sharedclient", "existingclient", "timeclash", "threefiles", "hoist", "keepalive", "bodies", "unusedimport", "adjacent", "harms", "configured", "hoistsame", "doer", "doerget", "loops", "hoistclone", "doerctor", "elsecheck", "early", "discarded", "ifinit", "shortlived")
 }
 
 // The module of testdata/oldgo says go 1.15, before io.Discard.

@@ -32,7 +32,7 @@ func TestFixSubsets(t *testing.T) {
 		t.Fatal(err)
 	}
 	imp := importer.ForCompiler(token.NewFileSet(), "source", nil)
-	for _, pkg := range []string{"sharedclient", "existingclient", "timeclash", "threefiles", "hoist", "keepalive", "bodies", "unusedimport", "adjacent", "harms", "hoistsame", "doer", "doerget", "loops", "hoistclone", "elsecheck", "early", "discarded", "ifinit"} {
+	for _, pkg := range []string{"sharedclient", "existingclient", "timeclash", "threefiles", "hoist", "keepalive", "bodies", "unusedimport", "adjacent", "harms", "hoistsame", "doer", "doerget", "loops", "hoistclone", "elsecheck", "early", "discarded", "ifinit", "shortlived"} {
 		t.Run(pkg, func(t *testing.T) {
 			results := analysistest.Run(t, analysistest.TestData(), a, pkg)
 			type fix struct {

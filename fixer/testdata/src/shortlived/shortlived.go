@@ -1,0 +1,58 @@
+// Package shortlived switches keep-alive off on Transports that may be
+// built per call: the settings stay, and the findings say why.
+package shortlived
+
+import (
+	"net/http"
+	"net/url"
+	"sync"
+)
+
+// Collector keeps its client in a field.
+type Collector struct{ client *http.Client }
+
+// SetProxyFunc makes every request choose its proxy with p; keep-alive is
+// off so that p is asked again for every request. The Transport comes from
+// a type assertion or is built here: not provably long-lived.
+func (c *Collector) SetProxyFunc(p func(*http.Request) (*url.URL, error)) {
+	t, ok := c.client.Transport.(*http.Transport)
+	if c.client.Transport != nil && ok {
+		t.Proxy = p
+		t.DisableKeepAlives = true // want `KA1003.*no fix: keepalivefix cannot prove that the Transport t lives for many requests`
+	} else {
+		c.client.Transport = &http.Transport{
+			Proxy:             p,
+			DisableKeepAlives: true, // want `KA1003.*no fix: keepalivefix cannot prove that this Transport lives for many requests`
+		}
+	}
+}
+
+// newTransport is a factory: each call builds a Transport.
+func newTransport() http.RoundTripper {
+	return &http.Transport{DisableKeepAlives: true} // want `KA1003.*no fix`
+}
+
+var (
+	once   sync.Once
+	shared *http.Transport
+)
+
+// Shared builds its Transport once: the setting goes.
+func Shared() *http.Transport {
+	once.Do(func() {
+		shared = &http.Transport{DisableKeepAlives: true} // want `KA1003`
+	})
+	return shared
+}
+
+// Send sends req through a client it is given: the caller's client, which
+// keepalivefix cannot see.
+func Send(hc *http.Client, req *http.Request) (int, error) {
+	req.Close = true // want `KA1003.*no fix: keepalivefix cannot prove that the client hc`
+	resp, err := hc.Do(req) // want "KA1005"
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode, nil
+}
