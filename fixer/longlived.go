@@ -182,7 +182,7 @@ func (pl *Planner) fieldLongLived(v *types.Var) bool {
 				return
 			}
 		}
-		if !pl.sharedTransportClient(val) && !pl.clientLongLived(nil, val) {
+		if !pl.sharedTransportClient(val) && !pl.clientLongLived(nil, val) && !pl.ownTransportClient(val) {
 			ok = false
 		}
 	}
@@ -204,6 +204,37 @@ func (pl *Planner) fieldLongLived(v *types.Var) bool {
 		})
 	}
 	return ok && stores > 0
+}
+
+// ownTransportClient reports whether e is &http.Client{...} whose
+// Transport is a &http.Transport{...} literal: stored in a field, it lives
+// as long as the struct that holds it, built in its constructor.
+func (pl *Planner) ownTransportClient(e ast.Expr) bool {
+	info := pl.pass.TypesInfo
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	lit, ok := e.(*ast.CompositeLit)
+	if !ok || !knowledge.IsClient(info.TypeOf(lit)) {
+		return false
+	}
+	for _, elt := range lit.Elts {
+		kv, ok := elt.(*ast.KeyValueExpr)
+		if !ok {
+			return false
+		}
+		if id, ok := kv.Key.(*ast.Ident); ok && id.Name == "Transport" {
+			val := ast.Unparen(kv.Value)
+			if u, ok := val.(*ast.UnaryExpr); ok && u.Op == token.AND {
+				if tl, ok := ast.Unparen(u.X).(*ast.CompositeLit); ok && knowledge.IsTransport(info.TypeOf(tl)) {
+					continue
+				}
+			}
+			return false
+		}
+	}
+	return true
 }
 
 // isParam reports whether v is a parameter of a function.
