@@ -15,11 +15,11 @@ func A(u string) error {
 
 // A directive for another check silences nothing.
 func B(u string) error {
-	resp, err := http.Get(u) //keepalive:ignore KA1004 wrong check // want `//keepalive:ignore KA1004 silences nothing: no such finding on this line or the next; remove it` `http.Get sends`
+	resp, err := http.Get(u) //keepalive:ignore KA1004 wrong check // want `//keepalive:ignore KA1004 silences nothing: no such finding on this line or the next; remove it` `http.Get sends` `closed unread`
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close() // want `closed unread`
+	defer resp.Body.Close()
 	return nil
 }
 
@@ -27,11 +27,11 @@ func B(u string) error {
 // were written.
 func C(u string) error {
 	//keepalive:ignore KA1001 // want `//keepalive:ignore KA1001 needs a reason: //keepalive:ignore KA1001 <why`
-	resp, err := http.Get(u) // want `http.Get sends`
+	resp, err := http.Get(u) // want `http.Get sends` `closed unread`
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close() //keepalive:ignore KA9999 no such check // want `//keepalive:ignore KA9999 names unknown check "KA9999"` `closed unread`
+	defer resp.Body.Close() //keepalive:ignore KA9999 no such check // want `//keepalive:ignore KA9999 names unknown check "KA9999"`
 	return nil
 }
 
