@@ -100,7 +100,7 @@ func (pl *Planner) requestShortLived(path []ast.Node, req ast.Expr) string {
 			return true
 		}
 		callee := typeutil.Callee(info, call)
-		if callee == nil || !(knowledge.IsSend(callee) || knowledge.IsRoundTrip(callee)) {
+		if callee == nil || (!knowledge.IsSend(callee) && !knowledge.IsRoundTrip(callee)) {
 			return true
 		}
 		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
