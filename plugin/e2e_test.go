@@ -1,10 +1,16 @@
 package plugin_test
 
-// The end-to-end test builds a real golangci-lint with "golangci-lint custom"
-// and this checkout as its plugin, then runs it on testdata/example. It needs
-// golangci-lint v2.15.0 installed and its module source in the module cache
-// (go mod download), but no network: the git clone that "golangci-lint
-// custom" makes is redirected to a local repository made from that source.
+// The end-to-end test builds a real golangci-lint with "golangci-lint
+// custom" from the repository's .custom-gcl.yml, which takes the plugin by
+// module path and version as users do; a local module proxy serves this
+// checkout as that version. It then runs the binary on testdata/example and
+// on testdata/sameline, with the plugin alone and with the documented
+// docs/golangci.yml, and compares with what keepalivefix reports.
+//
+// It needs golangci-lint v2.15.0 installed and its module source in the
+// module cache (go mod download). The git clone of golangci-lint that
+// "golangci-lint custom" makes is redirected to a local repository made from
+// that source.
 //
 // It runs only with KEEPALIVEFIX_GOLANGCI_E2E=1 (see .ci/golangci-e2e). The
 // built binary is cached under the user cache directory, keyed by the
@@ -13,22 +19,17 @@ package plugin_test
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 const (
@@ -55,6 +56,7 @@ linters:
 issues:
   max-issues-per-linter: 0
   max-same-issues: 0
+  uniq-by-line: false
 `
 
 // finding is one report, from golangci-lint or keepalivefix.
@@ -62,7 +64,9 @@ type finding struct {
 	File      string // slash-separated, relative to the module root
 	Line, Col int
 	Linter    string // "keepalive" for keepalivefix
+	ID        string // check ID, from keepalivefix only
 	Message   string
+	FixText   string // the new text of golangci-lint's suggested fix, if any
 }
 
 func (f finding) String() string {
@@ -88,8 +92,10 @@ func TestE2E(t *testing.T) {
 	kaf := filepath.Join(t.TempDir(), "keepalivefix")
 	run(t, root, nil, "go", "build", "./plugin")
 	run(t, root, nil, "go", "build", "-o", kaf, "./cmd/keepalivefix")
+	readCustomConfig(t, root)
 	gcl := customGolangci(t, root)
 	example := filepath.Join(root, "testdata", "example")
+	sameline := filepath.Join(root, "plugin", "testdata", "sameline")
 
 	want := keepalivefix(t, kaf, copyModule(t, example))
 	if len(want) == 0 {
@@ -97,29 +103,65 @@ func TestE2E(t *testing.T) {
 	}
 
 	t.Run("Findings", func(t *testing.T) {
-		got := golangci(t, gcl, copyModule(t, example))
+		got := golangci(t, gcl, copyModule(t, example), golangciConfig)
 		compare(t, "golangci-lint run", got, want)
+	})
+
+	// The documented configuration runs golangci-lint's standard linters
+	// beside keepalive. Where another linter (errcheck on "defer
+	// resp.Body.Close()") or a second check reports the same line,
+	// golangci-lint's default uniq-by-line keeps one finding of the line;
+	// the documented configuration must keep every keepalive finding.
+	t.Run("DocumentedConfig", func(t *testing.T) {
+		docs, err := os.ReadFile(filepath.Join(root, "docs", "golangci.yml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var withOther, twoChecks int
+		for _, mod := range []string{example, sameline} {
+			dir := copyModule(t, mod)
+			want := keepalivefix(t, kaf, dir)
+			all := golangci(t, gcl, dir, string(docs))
+			compare(t, "golangci-lint run with docs/golangci.yml on "+filepath.Base(mod), only(all, "keepalive"), want)
+			o, k := sharedLines(all)
+			withOther += o
+			twoChecks += k
+		}
+		// Or the test would pass with uniq-by-line on.
+		if withOther == 0 || twoChecks == 0 {
+			t.Fatalf("the examples have %d keepalive findings on a line another linter reports and %d lines with two keepalive findings; want some of each", withOther, twoChecks)
+		}
+
+		// Control: golangci-lint's default drops some.
+		dir := copyModule(t, sameline)
+		uniq := only(golangci(t, gcl, dir, string(docs), "--uniq-by-line=true"), "keepalive")
+		if n := len(keepalivefix(t, kaf, dir)); len(uniq) >= n {
+			t.Errorf("with --uniq-by-line=true golangci-lint still shows %d of %d keepalive findings on sameline: the example has no same-line pair", len(uniq), n)
+		}
 	})
 
 	t.Run("Fix", func(t *testing.T) {
 		dir := copyModule(t, example)
-		golangci(t, gcl, dir, "--fix")
+		golangci(t, gcl, dir, golangciConfig, "--fix")
 		run(t, dir, nil, "go", "build", "./...")
 		run(t, dir, nil, "go", "vet", "./...")
 
 		// What is left is what keepalivefix reports on the fixed code...
-		left := golangci(t, gcl, dir)
+		left := golangci(t, gcl, dir, golangciConfig)
 		compare(t, "golangci-lint run after --fix", left, keepalivefix(t, kaf, dir))
 		if len(left) >= len(want) {
 			t.Errorf("--fix fixed nothing: %d findings before, %d after", len(want), len(left))
 		}
-		// ...and what keepalivefix -w leaves: the findings without a fix.
-		wdir := copyModule(t, example)
-		// Exit status 1: findings are left.
-		if out, err := exec.Command(kaf, "-C", wdir, "-w", "./...").CombinedOutput(); err != nil && exitCode(err) != 1 {
-			t.Fatalf("keepalivefix -w: %v\n%s", err, out)
+		// A second --fix finishes what needed a declaration in another
+		// file (the plugin's fixes keep to their own file), and the package
+		// still compiles.
+		golangci(t, gcl, dir, golangciConfig, "--fix")
+		run(t, dir, nil, "go", "build", "./...")
+		again := golangci(t, gcl, dir, golangciConfig)
+		compare(t, "golangci-lint run after a second --fix", again, keepalivefix(t, kaf, dir))
+		if len(again) > len(left) {
+			t.Errorf("a second --fix left more findings (%d) than the first (%d)", len(again), len(left))
 		}
-		compare(t, "golangci-lint run after --fix vs keepalivefix after -w", left, keepalivefix(t, kaf, wdir))
 		// Fixes add no findings: each one left was there before (lines may
 		// have moved).
 		before := map[[2]string]bool{}
@@ -131,13 +173,90 @@ func TestE2E(t *testing.T) {
 				t.Errorf("new finding after --fix: %v", f)
 			}
 		}
-		// Both apply the same edits.
+	})
+
+	// golangci-lint applies a fix only for the findings it reports, and
+	// only its edits in the finding's own file. The fix that carries a
+	// declaration the others use (the shared client, the drain helper) may
+	// be dropped by //nolint or --new-from-rev while the others apply: the
+	// package must compile all the same.
+	t.Run("FixNolintDeclaration", func(t *testing.T) {
+		dir := copyModule(t, example)
+		carriers := declarationCarriers(golangci(t, gcl, dir, golangciConfig))
+		if len(carriers) == 0 {
+			t.Fatal("no suggested fix declares the shared client or the drain helper")
+		}
+		for _, c := range carriers {
+			addNolint(t, dir, c)
+		}
+		golangci(t, gcl, dir, golangciConfig, "--fix")
+		run(t, dir, nil, "go", "build", "./...")
+		run(t, dir, nil, "go", "vet", "./...")
+		// The silenced findings keep their code: keepalivefix still
+		// reports each //nolint line (other fixes may have moved it).
+		left := keepalivefix(t, kaf, dir)
+		nolints := 0
 		for _, file := range goFiles(t, dir) {
-			a, _ := os.ReadFile(filepath.Join(dir, file))
-			b, _ := os.ReadFile(filepath.Join(wdir, file))
-			if !bytes.Equal(a, b) {
-				t.Errorf("%s: golangci-lint --fix and keepalivefix -w differ:\n--- golangci-lint --fix\n%s\n--- keepalivefix -w\n%s", file, a, b)
+			src, err := os.ReadFile(filepath.Join(dir, file))
+			if err != nil {
+				t.Fatal(err)
 			}
+			for i, line := range strings.Split(string(src), "\n") {
+				if !strings.Contains(line, nolintComment) {
+					continue
+				}
+				nolints++
+				if !slices.ContainsFunc(left, func(f finding) bool { return f.File == file && f.Line == i+1 }) {
+					t.Errorf("%s:%d: --fix changed the code of a //nolint line: %s", file, i+1, line)
+				}
+			}
+		}
+		// Two carriers on one line share their //nolint.
+		lines := make(map[[2]any]bool)
+		for _, c := range carriers {
+			lines[[2]any{c.File, c.Line}] = true
+		}
+		if nolints != len(lines) {
+			t.Errorf("%d //nolint lines after --fix, want %d", nolints, len(lines))
+		}
+	})
+
+	t.Run("FixNewFromRev", func(t *testing.T) {
+		dir := copyModule(t, example)
+		carriers := declarationCarriers(golangci(t, gcl, dir, golangciConfig))
+		if len(carriers) == 0 {
+			t.Fatal("no suggested fix declares the shared client or the drain helper")
+		}
+		git(t, dir, "init", "-q")
+		git(t, dir, "add", "-A")
+		git(t, dir, "commit", "-q", "-m", "base")
+		// A new leak, in the file of a finding whose fix carries a
+		// declaration; the old findings are not new, so their fixes
+		// (and what they declare) are not applied.
+		path := filepath.Join(dir, carriers[0].File)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		added := "\n// Fetch is new since the base revision.\nfunc Fetch(u string) (int, error) {\n\tresp, err := http.Get(u)\n\tif err != nil {\n\t\treturn 0, err\n\t}\n\tdefer resp.Body.Close()\n\treturn resp.StatusCode, nil\n}\n"
+		if err := os.WriteFile(path, append(src, added...), 0o666); err != nil {
+			t.Fatal(err)
+		}
+		got := golangci(t, gcl, dir, golangciConfig, "--new-from-rev=HEAD")
+		if len(got) == 0 {
+			t.Fatal("golangci-lint --new-from-rev=HEAD reports nothing on the added function")
+		}
+		for _, f := range got {
+			if f.File != carriers[0].File || f.Line <= strings.Count(string(src), "\n") {
+				t.Errorf("--new-from-rev=HEAD reports an old finding: %v", f)
+			}
+		}
+		golangci(t, gcl, dir, golangciConfig, "--new-from-rev=HEAD", "--fix")
+		run(t, dir, nil, "go", "build", "./...")
+		run(t, dir, nil, "go", "vet", "./...")
+		// Only the new code changed: the old findings are all still there.
+		if n := len(keepalivefix(t, kaf, dir)); n < len(want) {
+			t.Errorf("--new-from-rev --fix fixed old findings: %d left, %d before the addition", n, len(want))
 		}
 	})
 
@@ -175,162 +294,51 @@ func TestE2E(t *testing.T) {
 				rest = append(rest, f)
 			}
 		}
-		compare(t, "golangci-lint run with //nolint", golangci(t, gcl, dir), rest)
+		compare(t, "golangci-lint run with //nolint", golangci(t, gcl, dir, golangciConfig), rest)
 	})
 }
 
-// customGolangci returns a golangci-lint built by "golangci-lint custom"
-// with the plugin of the checkout at root, from the cache if it is there.
-func customGolangci(t *testing.T, root string) string {
+// declaration is the start of a line that declares the shared client or
+// the drain helper a fix adds to a package.
+var declaration = regexp.MustCompile(`(?m)^(func drainAndClose\b|var httpClient\b|\s*httpClient\s+=)`)
+
+// declarationCarriers returns the keepalive findings whose suggested fix
+// declares what the other fixes of the package use.
+func declarationCarriers(fs []finding) []finding {
+	var out []finding
+	for _, f := range fs {
+		if f.Linter == "keepalive" && declaration.MatchString(f.FixText) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+const nolintComment = "//nolint:keepalive // kept as it is"
+
+// addNolint appends //nolint:keepalive to the line of f.
+func addNolint(t *testing.T, dir string, f finding) {
 	t.Helper()
-	installed := findGolangci(t)
-	goVersion := strings.TrimSpace(run(t, root, nil, "go", "env", "GOVERSION"))
-	key := sourceKey(t, root, gclVersion, goVersion, runtime.GOOS, runtime.GOARCH)
-
-	cacheDir := ""
-	if dir, err := os.UserCacheDir(); err == nil {
-		cacheDir = filepath.Join(dir, "keepalivefix-e2e", key)
-	} else {
-		cacheDir = filepath.Join(t.TempDir(), key)
-	}
-	name := "custom-gcl"
-	if runtime.GOOS == "windows" {
-		name += ".exe"
-	}
-	bin := filepath.Join(cacheDir, name)
-	if _, err := os.Stat(bin); err == nil {
-		now := time.Now()
-		_ = os.Chtimes(cacheDir, now, now) // used: keep it from pruning
-		t.Logf("custom golangci-lint from the cache: %s", bin)
-		return bin
-	}
-
-	// A local repository with the v2.15.0 tag, to clone from.
-	start := time.Now()
-	var mod struct{ Dir, Error string }
-	out := run(t, root, nil, "go", "mod", "download", "-json", gclModule+"@"+gclVersion)
-	if err := json.Unmarshal([]byte(out), &mod); err != nil || mod.Dir == "" {
-		t.Fatalf("go mod download %s@%s: %v %s\n%s", gclModule, gclVersion, err, mod.Error, out)
-	}
-	tmp := t.TempDir()
-	repo := filepath.Join(tmp, "golangci-lint")
-	if err := os.CopyFS(repo, os.DirFS(mod.Dir)); err != nil {
-		t.Fatal(err)
-	}
-	git := []string{"-c", "user.name=keepalivefix e2e", "-c", "user.email=e2e@keepalivefix.invalid",
-		"-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", "-c", "init.defaultBranch=main"}
-	run(t, repo, nil, "git", append(git, "init", "-q")...)
-	run(t, repo, nil, "git", append(git, "add", "-A")...)
-	run(t, repo, nil, "git", append(git, "commit", "-q", "-m", gclVersion)...)
-	run(t, repo, nil, "git", append(git, "tag", gclVersion)...)
-
-	// "golangci-lint custom" with this checkout as the plugin.
-	build := filepath.Join(tmp, "build")
-	dest := filepath.Join(tmp, "bin")
-	cfg := fmt.Sprintf("version: %s\nname: custom-gcl\ndestination: %s\nplugins:\n  - module: %s\n    import: %s/plugin\n    path: %s\n",
-		gclVersion, strconv.Quote(dest), pluginModule, pluginModule, strconv.Quote(root))
-	if err := os.MkdirAll(build, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(build, ".custom-gcl.yml"), []byte(cfg), 0o666); err != nil {
-		t.Fatal(err)
-	}
-	run(t, build, []string{
-		// golangci-lint passes GIT_CONFIG_* on to git clone.
-		"GIT_CONFIG_COUNT=1",
-		"GIT_CONFIG_KEY_0=url.file://" + filepath.ToSlash(repo) + ".insteadOf",
-		"GIT_CONFIG_VALUE_0=" + gclRepoURL,
-	}, installed, "custom", "-v")
-	t.Logf("built custom golangci-lint in %v", time.Since(start).Round(time.Millisecond))
-
-	// Into the cache, atomically.
-	if err := os.MkdirAll(cacheDir, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(filepath.Join(dest, name))
+	path := filepath.Join(dir, f.File)
+	src, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	part := bin + ".part" + strconv.Itoa(os.Getpid())
-	if err := os.WriteFile(part, data, 0o777); err != nil {
+	lines := strings.Split(string(src), "\n")
+	if !strings.Contains(lines[f.Line-1], "//nolint") {
+		lines[f.Line-1] += " " + nolintComment
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o666); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Rename(part, bin); err != nil {
-		t.Fatal(err)
-	}
-	pruneCache(filepath.Dir(cacheDir), filepath.Base(cacheDir))
-	return bin
+	t.Logf("added //nolint:keepalive to %s:%d", f.File, f.Line)
 }
 
-// pruneCache removes the binaries in dir, other than keep, unused for a week.
-func pruneCache(dir, keep string) {
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if info, err := e.Info(); err == nil && e.IsDir() && e.Name() != keep && time.Since(info.ModTime()) > 7*24*time.Hour {
-			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
-		}
-	}
-}
-
-// findGolangci returns the installed golangci-lint, which must be gclVersion.
-func findGolangci(t *testing.T) string {
+// git runs git in dir as a throwaway identity.
+func git(t *testing.T, dir string, args ...string) {
 	t.Helper()
-	path, err := exec.LookPath("golangci-lint")
-	if err != nil {
-		gopath := strings.TrimSpace(run(t, ".", nil, "go", "env", "GOPATH"))
-		path = filepath.Join(filepath.SplitList(gopath)[0], "bin", "golangci-lint")
-		if _, err := os.Stat(path); err != nil {
-			t.Fatalf("golangci-lint not found in PATH or GOPATH/bin: install it with go install %s/cmd/golangci-lint@%s", gclModule, gclVersion)
-		}
-	}
-	out := run(t, ".", nil, path, "version")
-	if !strings.Contains(out, strings.TrimPrefix(gclVersion, "v")) {
-		t.Fatalf("%s is not golangci-lint %s: %s", path, gclVersion, out)
-	}
-	return path
-}
-
-// sourceKey hashes what the custom binary is built from: the module's
-// non-test Go files, go.mod and go.sum, and the extra strings.
-func sourceKey(t *testing.T, root string, extra ...string) string {
-	t.Helper()
-	h := sha256.New()
-	for _, s := range extra {
-		fmt.Fprintf(h, "%s\x00", s)
-	}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if path != root && (name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
-				return filepath.SkipDir
-			}
-			if path != root {
-				if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
-					return filepath.SkipDir // another module
-				}
-			}
-			return nil
-		}
-		goSource := strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go")
-		if !goSource && name != "go.mod" && name != "go.sum" {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		fmt.Fprintf(h, "%s\x00%d\x00", filepath.ToSlash(rel), len(data))
-		h.Write(data)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(h.Sum(nil))[:20]
+	run(t, dir, nil, "git", append([]string{"-c", "user.name=keepalivefix e2e", "-c", "user.email=e2e@keepalivefix.invalid",
+		"-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"}, args...)...)
 }
 
 // copyModule copies the module in dir to a new temporary directory.
@@ -343,23 +351,14 @@ func copyModule(t *testing.T, dir string) string {
 	return dst
 }
 
-// exitCode returns the exit status of the command that returned err, or -1.
-func exitCode(err error) int {
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return ee.ExitCode()
-	}
-	return -1
-}
-
-// golangci runs "gcl run" in the module dir with golangciConfig, a fresh
-// cache and the extra flags, and returns its findings.
-func golangci(t *testing.T, gcl, dir string, flags ...string) []finding {
+// golangci runs "gcl run" in the module dir with the configuration config,
+// a fresh cache and the extra flags, and returns its findings.
+func golangci(t *testing.T, gcl, dir, config string, flags ...string) []finding {
 	t.Helper()
 	tmp := t.TempDir()
 	// In the module's root, so that reported paths are relative to it.
 	cfg := filepath.Join(dir, ".golangci.yml")
-	if err := os.WriteFile(cfg, []byte(golangciConfig), 0o666); err != nil {
+	if err := os.WriteFile(cfg, []byte(config), 0o666); err != nil {
 		t.Fatal(err)
 	}
 	report := filepath.Join(tmp, "report.json")
@@ -380,9 +379,12 @@ func golangci(t *testing.T, gcl, dir string, flags ...string) []finding {
 	}
 	var res struct {
 		Issues []struct {
-			FromLinter string
-			Text       string
-			Pos        struct {
+			FromLinter     string
+			Text           string
+			SuggestedFixes []struct {
+				TextEdits []struct{ NewText []byte }
+			}
+			Pos struct {
 				Filename     string
 				Line, Column int
 			}
@@ -393,21 +395,34 @@ func golangci(t *testing.T, gcl, dir string, flags ...string) []finding {
 	}
 	var found []finding
 	for _, is := range res.Issues {
+		// golangci-lint shows each related position of a diagnostic as an
+		// issue of its own ("keepalive(related information): returns
+		// here"); keepalivefix prints them as part of the message.
+		if strings.HasPrefix(is.Text, is.FromLinter+"(related information)") {
+			continue
+		}
 		file := is.Pos.Filename
 		if filepath.IsAbs(file) {
 			if rel, err := filepath.Rel(dir, file); err == nil {
 				file = rel
 			}
 		}
-		found = append(found, finding{filepath.ToSlash(file), is.Pos.Line, is.Pos.Column, is.FromLinter, is.Text})
+		var fix strings.Builder
+		for _, sf := range is.SuggestedFixes {
+			for _, e := range sf.TextEdits {
+				fix.Write(e.NewText)
+			}
+		}
+		found = append(found, finding{File: filepath.ToSlash(file), Line: is.Pos.Line, Col: is.Pos.Column, Linter: is.FromLinter, Message: is.Text, FixText: fix.String()})
 	}
 	sortFindings(found)
 	return found
 }
 
-// The command prints "file:line:col: KA1004: message"; golangci-lint
-// shows the message as the analyzer reports it, ID first.
-var kafLine = regexp.MustCompile(`^(.+?):(\d+):(\d+): (KA\d+: .*)$`)
+// kafLine is a line of keepalivefix's text output, "file:line:col: ID:
+// message"; golangci-lint shows the message as the analyzer reports it, ID
+// first.
+var kafLine = regexp.MustCompile(`^(.+?):(\d+):(\d+): (KA\d+): (.*)$`)
 
 // keepalivefix runs the command in the module dir and returns its findings.
 func keepalivefix(t *testing.T, kaf, dir string) []finding {
@@ -429,7 +444,7 @@ func keepalivefix(t *testing.T, kaf, dir string) []finding {
 		}
 		line, _ := strconv.Atoi(m[2])
 		col, _ := strconv.Atoi(m[3])
-		found = append(found, finding{filepath.ToSlash(m[1]), line, col, "keepalive", m[4]})
+		found = append(found, finding{File: filepath.ToSlash(m[1]), Line: line, Col: col, Linter: "keepalive", ID: m[4], Message: m[5]})
 	}
 	sortFindings(found)
 	return found
@@ -441,9 +456,9 @@ func sortFindings(fs []finding) {
 	})
 }
 
-// compare reports the difference between got and want, matched by file,
-// line, column and linter; the message of golangci-lint must contain
-// keepalivefix's.
+// compare reports the difference between got (golangci-lint's) and want
+// (keepalivefix's), matched by file, line, column and linter, and then by
+// message: golangci-lint's is keepalivefix's with the check ID in front.
 func compare(t *testing.T, what string, got, want []finding) {
 	t.Helper()
 	type key struct {
@@ -451,26 +466,26 @@ func compare(t *testing.T, what string, got, want []finding) {
 		Line, Col int
 		Linter    string
 	}
-	wantBy := map[key]finding{}
+	wantBy := map[key][]finding{}
 	for _, f := range want {
-		wantBy[key{f.File, f.Line, f.Col, f.Linter}] = f
+		k := key{f.File, f.Line, f.Col, f.Linter}
+		wantBy[k] = append(wantBy[k], f)
 	}
-	seen := map[key]bool{}
 	for _, g := range got {
 		k := key{g.File, g.Line, g.Col, g.Linter}
-		w, ok := wantBy[k]
+		ws := wantBy[k]
+		i := slices.IndexFunc(ws, func(w finding) bool { return g.Message == w.ID+": "+w.Message })
 		switch {
-		case !ok:
-			t.Errorf("%s: unexpected %v", what, g)
-		case seen[k]:
-			t.Errorf("%s: reported twice: %v", what, g)
-		case !strings.Contains(g.Message, w.Message):
-			t.Errorf("%s: %s:%d: message %q, want %q", what, g.File, g.Line, g.Message, w.Message)
+		case i >= 0:
+			wantBy[k] = slices.Delete(ws, i, i+1)
+		case len(ws) > 0:
+			t.Errorf("%s: %s:%d:%d: message %q, want one of %v", what, g.File, g.Line, g.Col, g.Message, ws)
+		default:
+			t.Errorf("%s: unexpected (or reported twice) %v", what, g)
 		}
-		seen[k] = true
 	}
-	for k, w := range wantBy {
-		if !seen[k] {
+	for _, ws := range wantBy {
+		for _, w := range ws {
 			t.Errorf("%s: missing %v", what, w)
 		}
 	}
@@ -481,6 +496,44 @@ func compare(t *testing.T, what string, got, want []finding) {
 		}
 		t.Logf("%s: %d findings:%s", what, len(got), b.String())
 	}
+}
+
+// only returns the findings of linter.
+func only(fs []finding, linter string) []finding {
+	var out []finding
+	for _, f := range fs {
+		if f.Linter == linter {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// sharedLines counts the keepalive findings on a line that another linter
+// reports too, and the lines with more than one keepalive finding.
+func sharedLines(fs []finding) (withOther, twoChecks int) {
+	type line struct {
+		file string
+		n    int
+	}
+	keepalive, other := map[line]int{}, map[line]bool{}
+	for _, f := range fs {
+		l := line{f.File, f.Line}
+		if f.Linter == "keepalive" {
+			keepalive[l]++
+		} else {
+			other[l] = true
+		}
+	}
+	for l, n := range keepalive {
+		if other[l] {
+			withOther += n
+		}
+		if n > 1 {
+			twoChecks++
+		}
+	}
+	return withOther, twoChecks
 }
 
 // goFiles lists the Go files of the module in dir, slash-separated.

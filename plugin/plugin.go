@@ -41,9 +41,16 @@ type Settings struct {
 }
 
 // Options returns the analyzer options s selects: analyzer.DefaultOptions
-// with the fields s sets overridden.
+// with the fields s sets overridden, and fixes confined to their finding's
+// file.
 func (s Settings) Options() (analyzer.Options, error) {
 	opts := analyzer.DefaultOptions()
+	// golangci-lint applies only the edits of a fix that lie in the file of
+	// its diagnostic. A fix that also declared the shared client or drain
+	// helper in a file of its own, or at the finding that carries that
+	// declaration (which //nolint or --new-from-rev may drop), would leave
+	// the package without it and no longer compiling.
+	opts.SingleFileFixes = true
 	if s.Checks != "" {
 		opts.Checks = s.Checks
 	}

@@ -33,7 +33,9 @@ func TestRegistered(t *testing.T) {
 }
 
 func TestSettingsDecode(t *testing.T) {
+	// The plugin's fixes keep to their file: golangci-lint drops other edits.
 	def := analyzer.DefaultOptions()
+	def.SingleFileFixes = true
 	tests := []struct {
 		name     string
 		settings any
@@ -59,6 +61,7 @@ func TestSettingsDecode(t *testing.T) {
 				MaxIdleConnsPerHost:   32,
 				ResponseHeaderTimeout: 45 * time.Second,
 				Timeout:               90 * time.Second,
+				SingleFileFixes:       true,
 			},
 		},
 		{

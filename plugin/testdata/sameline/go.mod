@@ -1,0 +1,3 @@
+module example.com/sameline
+
+go 1.26.0
