@@ -244,7 +244,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	// Helpers call helpers; uses only grow, so iterate to a fixed point
-	// (bounded, for pathological recursion).
+	// (bounded, for pathological recursion). The return facts follow.
 	for round := 0; round < 8; round++ {
 		changed := false
 		for _, c := range cands {
@@ -264,21 +264,25 @@ func run(pass *analysis.Pass) (any, error) {
 					changed = true
 				}
 			}
+		}
+		if !changed {
+			break
+		}
+	}
+	// What a function returns depends on what its callees do with bodies,
+	// final now, and on its callees' return facts: recompute those until
+	// they settle, so that an early guess (a helper not yet known to close)
+	// does not stick.
+	for round := 0; round < 8; round++ {
+		changed := false
+		for _, c := range cands {
+			f := res.local[c.fn]
 			live, closed := res.errorReturns(c.decl)
-			if !f.ResponseOnError && live {
-				f.ResponseOnError = true
-				changed = true
-			}
-			if closed := closed && !f.ResponseOnError; closed != f.ClosedOnError {
-				f.ClosedOnError = closed
-				changed = true
-			}
-			if !f.ReturnsClosed && res.returnsClosed(c.decl) {
-				f.ReturnsClosed = true
-				changed = true
-			}
-			if live := !f.ReturnsClosed && res.returnsLive(c.decl); live != f.ReturnsLive {
-				f.ReturnsLive = live
+			closed = closed && !live
+			returnsClosed := res.returnsClosed(c.decl)
+			returnsLive := !returnsClosed && res.returnsLive(c.decl)
+			if live != f.ResponseOnError || closed != f.ClosedOnError || returnsClosed != f.ReturnsClosed || returnsLive != f.ReturnsLive {
+				f.ResponseOnError, f.ClosedOnError, f.ReturnsClosed, f.ReturnsLive = live, closed, returnsClosed, returnsLive
 				changed = true
 			}
 		}
