@@ -246,6 +246,13 @@ func (fa *funcAnalysis) testsError(r *response) bool {
 			for _, e := range n.List {
 				found = found || bodyfacts.Mentions(info, e, errs)
 			}
+		case *ast.ExprStmt:
+			// require.Error(t, err), assertNoError(err): a helper tests it.
+			if call, ok := n.X.(*ast.CallExpr); ok {
+				for _, a := range call.Args {
+					found = found || bodyfacts.Mentions(info, a, errs)
+				}
+			}
 		case *ast.FuncLit:
 			return false
 		}

@@ -324,6 +324,12 @@ func (r *Result) releasedBefore(decl *ast.FuncDecl, ret *ast.ReturnStmt, v *type
 			if r.useIn(decl.Body, st, v)&Released != 0 && !branches(st) {
 				return true
 			}
+			// The init and condition of an if or switch always run.
+			for _, part := range alwaysRun(st) {
+				if part != nil && r.useIn(decl.Body, part, v)&Released != 0 {
+					return true
+				}
+			}
 		}
 		if path[i] == decl.Body {
 			break
@@ -389,6 +395,24 @@ func (r *Result) fileOf(n ast.Node) *ast.File {
 		if f.FileStart <= n.Pos() && n.Pos() < f.FileEnd {
 			return f
 		}
+	}
+	return nil
+}
+
+// alwaysRun returns the parts of a branching statement that run whichever
+// branch is taken.
+func alwaysRun(st ast.Stmt) []ast.Node {
+	switch st := st.(type) {
+	case *ast.IfStmt:
+		if st.Init == nil {
+			return []ast.Node{st.Cond}
+		}
+		return []ast.Node{st.Init, st.Cond}
+	case *ast.SwitchStmt:
+		if st.Init == nil {
+			return nil
+		}
+		return []ast.Node{st.Init}
 	}
 	return nil
 }

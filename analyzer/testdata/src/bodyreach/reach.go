@@ -371,3 +371,17 @@ func ClosureHandedOn(c *http.Client, u string, cleanup func(func())) int {
 	cleanup(done)
 	return resp.StatusCode
 }
+
+func requireError(err error) {
+	if err == nil {
+		panic("want an error")
+	}
+}
+
+// The error is tested by a helper: the response that came with it (a
+// failed CheckRedirect) is closed.
+func RedirectTestedByHelper(u string) int {
+	resp, err := noRedirects.Get(u)
+	requireError(err)
+	return resp.StatusCode
+}

@@ -123,3 +123,14 @@ func Logged(resp *http.Response) { // want Logged:`bodyfacts\(\)`
 	fmt.Print(resp)
 	log.Print(resp.Body)
 }
+
+func MustDrained(c *http.Client, u string) *http.Response { // want MustDrained:`bodyfacts\(returnsClosed\)`
+	resp, err := c.Get(u)
+	if err != nil {
+		panic(err)
+	}
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		panic(err)
+	}
+	return resp
+}
