@@ -675,23 +675,24 @@ func (fa *funcAnalysis) reportResponse(r *response) {
 		if best.ret.Pos() != best.close.Pos() {
 			related = append(related, analysis.RelatedInformation{Pos: best.ret.Pos(), End: best.ret.End(), Message: "returns here"})
 		}
-		p.reportBody(BodyNotDrained, r.call, related, drain(best.close),
-			"%s is closed unread at line %d on the path that returns at line %d, so the connection is dropped, not reused: drain it before closing (io.CopyN(io.Discard, %s, 64<<10))",
-			body, line(best.close), line(best.ret), body)
-		// Each other Close of the same body needs a fix of its own, or a
-		// second -w would find it: it is reported where it is, naming the
-		// call.
+		var others []string
+		var more []ast.Node
 		seen := map[ast.Node]bool{best.close: true}
 		for _, u := range r.undrains {
-			if seen[u.close] {
-				continue
+			if !seen[u.close] {
+				seen[u.close] = true
+				others = append(others, fmt.Sprint(line(u.close)))
+				more = append(more, u.close)
+				related = append(related, analysis.RelatedInformation{Pos: u.close.Pos(), End: u.close.End(), Message: "also closed unread here"})
 			}
-			seen[u.close] = true
-			rel := []analysis.RelatedInformation{{Pos: r.call.Pos(), End: r.call.End(), Message: "the response"}}
-			p.reportBody(BodyNotDrained, u.close, rel, drain(u.close),
-				"%s (the response of line %d) is closed unread here too, on the path that returns at line %d: drain it before closing (io.CopyN(io.Discard, %s, 64<<10))",
-				body, line(r.call), line(u.ret), body)
 		}
+		also := ""
+		if len(others) > 0 {
+			also = fmt.Sprintf(" (also at line %s)", strings.Join(others, ", "))
+		}
+		p.reportBody(BodyNotDrained, r.call, related, drain(best.close, more...),
+			"%s is closed unread at line %d on the path that returns at line %d, so the connection is dropped, not reused: drain it before closing (io.CopyN(io.Discard, %s, 64<<10))%s",
+			body, line(best.close), line(best.ret), body, also)
 	}
 }
 
