@@ -253,7 +253,9 @@ func compact(s []string) []string {
 // groupByModule assigns each pattern to the directory to load it from. A
 // directory pattern inside another module (a nested go.mod, as in
 // testdata/example) is rewritten relative to that module's root, since the
-// go command only matches packages of the module it runs in.
+// go command only matches packages of the module it runs in. A DIR/...
+// pattern that no go.mod or go.work governs (the root of a repository of
+// several modules) stands for every module below DIR.
 func groupByModule(cwd string, patterns []string) (map[string][]string, []string, error) {
 	groups := make(map[string][]string)
 	var order []string
@@ -289,6 +291,22 @@ func groupByModule(cwd string, patterns []string) (map[string][]string, []string
 			return nil, nil, fmt.Errorf("pattern %s: %w", pat, err)
 		}
 		root := moduleRoot(abs)
+		if root == "" && rest == "/..." && !inWorkspace(abs) {
+			// No module governs the directory: the go command
+			// would fail ("cannot find main module"), while the
+			// user, at the root of a repository of several
+			// modules, means every module below it.
+			mods, err := modulesBelow(abs)
+			if err != nil {
+				return nil, nil, fmt.Errorf("pattern %s: %w", pat, err)
+			}
+			for _, m := range mods {
+				add(m, "./...")
+			}
+			if len(mods) > 0 {
+				continue
+			}
+		}
 		if root == "" || root == moduleRoot(cwd) {
 			add(cwd, pat)
 			continue
@@ -322,6 +340,60 @@ func moduleRoot(dir string) string {
 		}
 		dir = parent
 	}
+}
+
+// inWorkspace reports whether the go command would run in workspace mode
+// in dir: GOWORK names a file, or, unless GOWORK=off, a go.work lies in dir
+// or above it. A workspace's ./... spans its modules already.
+func inWorkspace(dir string) bool {
+	switch gowork := os.Getenv("GOWORK"); gowork {
+	case "off":
+		return false
+	case "":
+	default:
+		return true
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
+			return true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return false
+		}
+		dir = parent
+	}
+}
+
+// modulesBelow returns the roots of the modules in dir's tree, in lexical
+// order, skipping the directories the go command leaves out of ./...:
+// vendor, testdata, and those whose name starts with . or _. A module
+// nested in another is a root of its own, since its parent's ./... leaves
+// it out.
+func modulesBelow(dir string) ([]string, error) {
+	var roots []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if path == dir {
+				return err
+			}
+			return nil // an unreadable directory: the go command skips it too
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if path != dir {
+			name := d.Name()
+			if name == "vendor" || name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+				return filepath.SkipDir
+			}
+		}
+		if info, err := os.Stat(filepath.Join(path, "go.mod")); err == nil && !info.IsDir() {
+			roots = append(roots, path)
+		}
+		return nil
+	})
+	return roots, err
 }
 
 // relPath shortens name to a path relative to cwd when it lies below it.
