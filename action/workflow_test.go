@@ -6,7 +6,7 @@ package action
 // action.yml to the local action, as a repository would lay them out.
 
 import (
-	"bufio"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,16 +94,14 @@ func TestDocsWorkflowsMatchFiles(t *testing.T) {
 // actionInputs lists the inputs that action.yml declares, in order.
 func actionInputs(t *testing.T) []string {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "action.yml"))
+	src, err := os.ReadFile(filepath.Join("..", "action.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	key := regexp.MustCompile(`^  ([a-z][a-z0-9-]*):\s*$`)
 	var inputs []string
 	in := false
-	for sc := bufio.NewScanner(f); sc.Scan(); {
-		line := sc.Text()
+	for _, line := range strings.Split(string(src), "\n") {
 		if line != "" && !strings.HasPrefix(line, " ") && !strings.HasPrefix(line, "#") {
 			in = line == "inputs:"
 			continue
@@ -185,7 +183,7 @@ func actionlint(t *testing.T, workflows map[string]string) (string, bool) {
 	cmd.Dir = repo
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		if _, ok := err.(*exec.ExitError); !ok {
+		if exit := (*exec.ExitError)(nil); !errors.As(err, &exit) {
 			t.Fatalf("actionlint: %v", err)
 		}
 		return string(out), false

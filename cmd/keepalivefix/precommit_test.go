@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"bytes"
+	"errors"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -79,8 +80,8 @@ func TestPreCommit(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		code := 0
 		if err != nil {
-			exit, ok := err.(*exec.ExitError)
-			if !ok {
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) {
 				t.Fatalf("pre-commit run %s: %v", hook, err)
 			}
 			code = exit.ExitCode()
