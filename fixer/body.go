@@ -1,6 +1,7 @@
 package fixer
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -202,20 +203,24 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 	// the response may be nil: the defer, which evaluates resp.Body at
 	// once, must come after a check that leaves on error. A check by a
 	// helper (require.NoError(t, err)) is not known to leave.
+	// Without such a check (`_, err := c.get(u); return err`, an error
+	// only logged or discarded), the close is guarded by resp != nil and
+	// goes right after the call: that holds whatever err is, also for a
+	// wrapper that returns a response with its error, whose body is then
+	// the caller's to close.
+	guarded := false
 	if errID := errorResult(info, assign); errID != nil && initCheck == nil {
-		if errID.Name == "_" {
-			return errorf("no fix: the request's error is discarded, so the response may be nil where the close would go; check the error first")
-		}
 		switch {
-		case idx+1 < len(list) && pl.leavesOnError(list[idx+1], info.ObjectOf(errID)):
-		case idx+1 < len(list) && pl.leavesOnErrorElse(list[idx+1], info.ObjectOf(errID)):
+		case errID.Name != "_" && idx+1 < len(list) && pl.leavesOnError(list[idx+1], info.ObjectOf(errID)):
+			anchor, rest = list[idx+1], list[idx+2:]
+		case errID.Name != "_" && idx+1 < len(list) && pl.leavesOnErrorElse(list[idx+1], info.ObjectOf(errID)):
 			// if err != nil { return } else if resp.StatusCode != 200
 			// { return }: the close goes between the two.
 			elseSplit = list[idx+1].(*ast.IfStmt)
+			anchor, rest = list[idx+1], list[idx+2:]
 		default:
-			return errorf("no fix: no `if err != nil { return }` right after the call, so the response may be nil where the close would go")
+			guarded = true
 		}
-		anchor, rest = list[idx+1], list[idx+2:]
 	}
 	fn := enclosingFunc(path)
 	if fn == nil {
@@ -234,7 +239,7 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 		move, plain, ok = pl.closesAndEscapes(body, obj, assign, list[idx+1:])
 	}
 	loop := loopOf(path, block)
-	if (!ok || plain != nil) && loop == nil && !enclosingLoop(path, fn) {
+	if (!ok || plain != nil) && loop == nil && !enclosingLoop(path, fn) && !guarded {
 		// Handed over (returned, passed on, closed) further down:
 		// close it on the early returns before that point.
 		if edits := pl.closeEarlyReturns(sf, rest, obj, pl.drainCall(f)+"("+respName+".Body)"); edits != nil {
@@ -248,6 +253,9 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 	}
 	call := pl.drainCall(f) + "(" + respName + ".Body)"
 	indent := sf.indentOf(anchor.Pos())
+	if guarded && (loop != nil || enclosingLoop(path, fn)) {
+		return errorf("no fix: no `if err != nil { return }` right after the call, so the response may be nil where a close at the end of the iteration would go; check the error first")
+	}
 	if loop != nil {
 		if elseSplit != nil {
 			return errorf("no fix: the error check in the loop has an else branch; close the body on every path of the iteration")
@@ -270,7 +278,15 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 		return errorf("no fix: the call sits in a nested block of a loop; close the body before the iteration ends")
 	} else {
 		at := sf.off(anchor.End())
+		// A comment that ends the line stays on it.
+		if eol := sf.lineEnd(at); sf.blank(at, eol) || bytes.HasPrefix(bytes.TrimLeft(sf.src[at:eol], " \t"), []byte("//")) {
+			at = eol
+		}
 		switch {
+		case guarded:
+			f.raw = append(f.raw, rawEdit{file: sf, start: at, end: at, text: "\n" + indent + "if " + respName + " != nil {\n" +
+				indent + "\tdefer " + call + "\n" + indent + "}"})
+			f.Message = "Close the body (after draining at most 64 KiB) when there is a response"
 		case elseSplit == nil:
 			f.raw = append(f.raw, rawEdit{file: sf, start: at, end: at, text: "\n" + indent + "defer " + call})
 		case isIf(elseSplit.Else):
@@ -288,7 +304,9 @@ func (pl *Planner) planCloseBody(f *Fix) error {
 		f.raw = append(f.raw, pl.removeStmt(sf, move))
 		f.moved = move
 	}
-	f.Message = "Close the body (after draining at most 64 KiB) right after the error check"
+	if !guarded {
+		f.Message = "Close the body (after draining at most 64 KiB) right after the error check"
+	}
 	return nil
 }
 
