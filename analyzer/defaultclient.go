@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/ast"
 	"go/types"
+	"strconv"
 
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
@@ -30,7 +31,12 @@ library packages and in code of package main that runs repeatedly (in a loop,
 a goroutine, an HTTP handler, a method). It stays quiet in one-shot code
 (straight-line main and init, tests and examples) and where http.DefaultClient
 is only a default value that callers can replace
-(if c == nil { c = http.DefaultClient }). Functions of other packages that
+(if c == nil { c = http.DefaultClient }). A variable set once, where it is
+declared, to http.DefaultClient or to http.Get and its siblings
+(c := http.DefaultClient, var get = http.Get), and never assigned again nor
+its address taken, counts as what it holds; an exported package-level
+variable, a parameter or a field is the caller's to replace and is not
+followed. Functions of other packages that
 happen to be named Get (retryablehttp.Get, a wrapper's Get) are not net/http's
 and are not reported.`,
 	Bad: `
@@ -70,9 +76,23 @@ func runDefaultClient(p *pass) {
 		return // http.Get itself is written with DefaultClient
 	}
 	isMain := p.Pkg.Name() == "main"
+	aliases := defaultAliases(p)
 	for cur := range p.inspect.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		if isTestFile(p, call) {
+			continue
+		}
+		if a, v, ok := aliasCall(info, aliases, call); ok {
+			if isMain && !runsRepeatedly(info, cur) {
+				continue
+			}
+			what := v.Name() + " (" + a.what + ", declared at line " + strconv.Itoa(p.Fset.Position(a.pos).Line) + ")"
+			if a.what != "http.DefaultClient" {
+				what += " sends through http.DefaultClient, which"
+			}
+			// The call cannot be pointed elsewhere on its own: the
+			// variable would be left unused, or half its uses changed.
+			p.reportFix(DefaultClient, call, nil, "%s has no timeout and keeps only 2 idle connections per host: send through a shared *http.Client with a tuned Transport; no fix: %s is set once to %s, so set it to a shared client instead", what, v.Name(), a.what)
 			continue
 		}
 		fn, _ := typeutil.Callee(info, call).(*types.Func)
@@ -93,6 +113,37 @@ func runDefaultClient(p *pass) {
 		}
 		p.reportFix(DefaultClient, call, func(pl *fixer.Planner) *fixer.Fix { return pl.SharedClient(call) }, "%s has no timeout and keeps only 2 idle connections per host: send through a shared *http.Client with a tuned Transport", what)
 	}
+}
+
+// aliasCall reports whether call sends through a variable that holds
+// http.DefaultClient (c.Do(req)) or http.Get and its siblings (get(u)) for
+// its whole life.
+func aliasCall(info *types.Info, aliases map[*types.Var]defaultAlias, call *ast.CallExpr) (defaultAlias, *types.Var, bool) {
+	if len(aliases) == 0 {
+		return defaultAlias{}, nil, false
+	}
+	var id *ast.Ident
+	client := false
+	switch fun := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		id = fun
+	case *ast.SelectorExpr:
+		fn, _ := typeutil.Callee(info, call).(*types.Func)
+		if !knowledge.IsMethod(fn, knowledge.NetHTTP, "Client", knowledge.ClientSendMethods...) {
+			return defaultAlias{}, nil, false
+		}
+		id, _ = ast.Unparen(fun.X).(*ast.Ident)
+		client = true
+	}
+	if id == nil {
+		return defaultAlias{}, nil, false
+	}
+	v, _ := info.Uses[id].(*types.Var)
+	a, ok := aliases[v]
+	if !ok || client != (a.what == "http.DefaultClient") {
+		return defaultAlias{}, nil, false
+	}
+	return a, v, true
 }
 
 // isDefaultClient reports whether fun is a method selected on

@@ -119,7 +119,7 @@ func Handler(w http.ResponseWriter, r *http.Request) {
 
 func ViaPointer(u string) error {
 	c := http.DefaultClient
-	resp, err := c.Get(u) // not followed through a variable: quiet
+	resp, err := c.Get(u) // want `c \(http.DefaultClient, declared at line 121\) has no timeout`
 	if err != nil {
 		return err
 	}
