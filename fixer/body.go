@@ -321,6 +321,10 @@ func (pl *Planner) bindResponse(sf *srcFile, assign *ast.AssignStmt) (string, []
 		return "", nil, "its type is not known here"
 	}
 	scope := pl.scopeAt(assign.Pos())
+	// With = and a variable of an outer scope among the others, := would
+	// declare a new one that shadows it: the response gets a var
+	// declaration of its own before the statement instead.
+	declare := false
 	if assign.Tok == token.ASSIGN {
 		for _, l := range assign.Lhs[1:] {
 			id, ok := ast.Unparen(l).(*ast.Ident)
@@ -331,9 +335,12 @@ func (pl *Planner) bindResponse(sf *srcFile, assign *ast.AssignStmt) (string, []
 				continue
 			}
 			if v := info.Uses[id]; v == nil || v.Parent() != scope {
-				return "", nil, id.Name + " is declared in an outer scope"
+				declare = true
 			}
 		}
+	}
+	if declare && !knowledge.IsPointerTo(info.TypeOf(assign.Rhs[0]).(*types.Tuple).At(0).Type(), knowledge.NetHTTP, "Response") {
+		return "", nil, "its type is not *http.Response"
 	}
 	name := ""
 	for _, cand := range []string{"resp", "res", "httpResp", "resp2", "resp3"} {
@@ -347,7 +354,15 @@ func (pl *Planner) bindResponse(sf *srcFile, assign *ast.AssignStmt) (string, []
 	}
 	lhs := assign.Lhs[0]
 	edits := []rawEdit{{file: sf, start: sf.off(lhs.Pos()), end: sf.off(lhs.End()), text: name}}
-	if assign.Tok == token.ASSIGN {
+	if declare {
+		httpName, e := pl.importAs(sf, "net/http")
+		start := sf.lineStart(sf.off(assign.Pos()))
+		if !sf.blank(start, sf.off(assign.Pos())) {
+			return "", nil, "the call is not a statement of its own line"
+		}
+		edits = append(edits, e...)
+		edits = append(edits, rawEdit{file: sf, start: start, end: start, text: sf.indentOf(assign.Pos()) + "var " + name + " *" + httpName + ".Response\n"})
+	} else if assign.Tok == token.ASSIGN {
 		edits = append(edits, rawEdit{file: sf, start: sf.off(assign.TokPos), end: sf.off(assign.TokPos) + 1, text: ":="})
 	}
 	return name, edits, ""
@@ -476,6 +491,8 @@ func (pl *Planner) closesAndEscapes(body *ast.BlockStmt, obj types.Object, assig
 			// the assignment being fixed
 		case isSel && sel.X == id && sel.Sel.Name != "Body":
 			// resp.StatusCode, resp.Header...: fine
+		case isNilComparison(info, parent, id):
+			// resp == nil, resp != nil: fine
 		case isSel && sel.X == id && len(stack) >= 3:
 			switch use := stack[len(stack)-3].(type) {
 			case *ast.SelectorExpr: // resp.Body.Close / resp.Body.Read
@@ -517,6 +534,19 @@ func (pl *Planner) closesAndEscapes(body *ast.BlockStmt, obj types.Object, assig
 		return nil, nil, false
 	}
 	return move, plain, ok
+}
+
+// isNilComparison reports whether n compares id with nil.
+func isNilComparison(info *types.Info, n ast.Node, id *ast.Ident) bool {
+	b, ok := n.(*ast.BinaryExpr)
+	if !ok || (b.Op != token.EQL && b.Op != token.NEQ) {
+		return false
+	}
+	other := b.Y
+	if ast.Unparen(b.Y) == id {
+		other = b.X
+	}
+	return info.Types[other].IsNil()
 }
 
 // closeEachIteration closes the body of obj, declared in the loop body

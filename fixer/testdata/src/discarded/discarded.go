@@ -75,3 +75,28 @@ func Touch(us []string) (errs []error) {
 	}
 	return errs
 }
+
+// Send folds the checks into err and looks at the response only to compare
+// it with nil and read its status.
+func Send(u string) error {
+	res, err := client.Get(u) // want "KA1004"
+	if res == nil && err == nil {
+		err = errors.New("no response")
+	}
+	if err == nil && res.StatusCode != http.StatusNoContent {
+		err = errors.New(res.Status)
+	}
+	return err
+}
+
+// Outer assigns an error of the enclosing scope: := would shadow it, so
+// the response is declared on its own.
+func Outer(req *http.Request) (err error) {
+	if req != nil {
+		_, err = client.Do(req) // want "KA1004"
+		if err != nil {
+			return err
+		}
+	}
+	return err
+}
