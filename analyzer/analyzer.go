@@ -15,6 +15,7 @@ import (
 	"github.com/keepalivefix/keepalivefix/fixer"
 	"github.com/keepalivefix/keepalivefix/internal/bodyfacts"
 	"github.com/keepalivefix/keepalivefix/internal/knowledge"
+	"github.com/keepalivefix/keepalivefix/internal/transportfacts"
 )
 
 // Options select what the analyzer reports. The command, the golangci-lint
@@ -122,7 +123,7 @@ func newAnalyzer(opts *Options) *analysis.Analyzer {
 		Name:     "keepalive",
 		Doc:      doc,
 		URL:      "https://github.com/keepalivefix/keepalivefix",
-		Requires: []*analysis.Analyzer{inspect.Analyzer, bodyfacts.Analyzer},
+		Requires: []*analysis.Analyzer{inspect.Analyzer, bodyfacts.Analyzer, transportfacts.Analyzer},
 		Run: func(pass *analysis.Pass) (any, error) {
 			return run(pass, opts)
 		},

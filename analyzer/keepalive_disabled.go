@@ -11,6 +11,7 @@ import (
 
 	"github.com/keepalivefix/keepalivefix/fixer"
 	"github.com/keepalivefix/keepalivefix/internal/knowledge"
+	"github.com/keepalivefix/keepalivefix/internal/transportfacts"
 )
 
 // KeepAliveDisabled is KA1003.
@@ -28,7 +29,11 @@ request pays a new TCP (and TLS) handshake and leaves a socket in TIME_WAIT
   - Request.Close set to true;
   - a "Connection: close" header set by hand on a request;
   - CloseIdleConnections called in the function that sends the request, which
-    throws the pool away after every request.
+    throws the pool away after every request;
+  - a call to a function of another package that returns a Transport (or a
+    Client with one) with keep-alive switched off, as go-cleanhttp's
+    DefaultTransport and DefaultClient do (known from the function's code,
+    as a fact; no fix, since the setting is not in the calling code).
 
 Only constant settings are reported: DisableKeepAlives: !cfg.KeepAlive is a
 deliberate option. CloseIdleConnections in a function that sends nothing (a
@@ -72,6 +77,7 @@ func runKeepAliveDisabled(p *pass) {
 		return false
 	}
 	sendsOnly := make(map[ast.Node]bool)
+	libs := p.ResultOf[transportfacts.Analyzer].(*transportfacts.Result)
 	for cur := range p.inspect.Root().Preorder((*ast.KeyValueExpr)(nil), (*ast.AssignStmt)(nil), (*ast.CallExpr)(nil)) {
 		if isTestFile(p, cur.Node()) {
 			continue
@@ -110,6 +116,16 @@ func runKeepAliveDisabled(p *pass) {
 			fn, _ := typeutil.Callee(info, n).(*types.Func)
 			if fn == nil {
 				continue
+			}
+			// A factory of another package that switches keep-alive off
+			// (go-cleanhttp's DefaultClient): the setting is not in this
+			// code, so there is nothing here to remove.
+			if fn.Pkg() != p.Pkg && !knowledge.IsTransportClone(fn) {
+				if f := libs.Call(n); f != nil && f.KeepAliveOff {
+					name := qualifiedName(fn)
+					p.reportFix(KeepAliveDisabled, n, nil, "%s returns a Transport with keep-alive switched off, so every request through it opens a new connection: use a pooled Transport, built once and reused; no fix: the setting is inside %s", name, name)
+					continue
+				}
 			}
 			if knowledge.IsMethod(fn, knowledge.NetHTTP, "Header", "Set", "Add") && len(n.Args) == 2 {
 				sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)

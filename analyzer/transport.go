@@ -13,6 +13,7 @@ import (
 
 	"github.com/keepalivefix/keepalivefix/fixer"
 	"github.com/keepalivefix/keepalivefix/internal/knowledge"
+	"github.com/keepalivefix/keepalivefix/internal/transportfacts"
 )
 
 // TransportPerRequest is KA1002.
@@ -35,9 +36,13 @@ The check reports a Transport (or a Client holding one) that is created in a
 function and used there to send requests, when it is built inside a loop, or
 when the function may run per request: any function but main, init and the
 code of _test.go files, including a function literal that is not called
-where it is written (an HTTP handler, a callback). A function of the same
-package that returns a freshly built client or transport is followed to its
-callers: newClient().Get(url) is reported at the call.
+where it is written (an HTTP handler, a callback). A function that returns a freshly built client or transport on every call,
+or a struct holding one, is followed to its callers: newClient().Get(url) is
+reported at the call. That holds for functions of other packages too, known
+from their code as a fact (go-cleanhttp's DefaultPooledClient,
+go-retryablehttp's NewClient, resty's New): calling one per request builds a
+new pool each time, while one kept in a struct or a package-level variable
+is reused. resty.NewWithClient(c) builds no pool when c has a Transport.
 
 It stays quiet when the Transport leaves the function (returned, stored in a
 field, global, map, slice or channel, captured by a closure that leaves, or
@@ -85,6 +90,7 @@ releases it after building it.
 func runTransportPerRequest(p *pass) {
 	t := &transportCheck{
 		p:       p,
+		libs:    p.ResultOf[transportfacts.Analyzer].(*transportfacts.Result),
 		flows:   make(map[inspector.Cursor]*transportFlow),
 		uses:    make(map[*types.Var][]inspector.Cursor),
 		indexed: make(map[ast.Node]bool),
@@ -106,6 +112,7 @@ func runTransportPerRequest(p *pass) {
 
 type transportCheck struct {
 	p         *pass
+	libs      *transportfacts.Result // factories of other packages, by fact
 	roots     []inspector.Cursor
 	flows     map[inspector.Cursor]*transportFlow
 	factories map[*types.Func]int // function → index of its fresh result
@@ -133,7 +140,10 @@ func (t *transportCheck) creation(cur inspector.Cursor) (inspector.Cursor, bool)
 		if fun, ok := info.Types[ast.Unparen(n.Fun)]; ok && fun.IsBuiltin() {
 			return cur, knowledge.IsPointerTo(info.TypeOf(n), knowledge.NetHTTP, "Transport") && inFunc(cur)
 		}
-		return cur, knowledge.IsTransportClone(typeutil.Callee(info, n)) && inFunc(cur)
+		if !inFunc(cur) {
+			return cur, false
+		}
+		return cur, knowledge.IsTransportClone(typeutil.Callee(info, n)) || t.libFactory(n) != nil
 	case *ast.ValueSpec:
 		if len(n.Values) == 0 && n.Type != nil {
 			typ := info.TypeOf(n.Type)
@@ -149,6 +159,18 @@ func inFunc(cur inspector.Cursor) bool {
 		return true
 	}
 	return false
+}
+
+// libFactory returns the Factory fact of the function of another package
+// that call calls, when the call builds a new pool (go-cleanhttp's
+// DefaultPooledClient, go-retryablehttp's NewClient, resty's New). The
+// factories of this package are found by findFactories.
+func (t *transportCheck) libFactory(call *ast.CallExpr) *transportfacts.Factory {
+	fn := typeutil.StaticCallee(t.p.TypesInfo, call)
+	if fn == nil || fn.Pkg() == t.p.Pkg {
+		return nil
+	}
+	return t.libs.Call(call)
 }
 
 // findFactories finds the functions of this package that return a
@@ -284,6 +306,8 @@ func (t *transportCheck) check(root inspector.Cursor) {
 		if fn := typeutil.StaticCallee(t.p.TypesInfo, call); fn != nil {
 			if _, ok := t.factories[fn.Origin()]; ok {
 				factory = fn.Name()
+			} else if !knowledge.IsTransportClone(fn) && t.libFactory(call) != nil {
+				factory = qualifiedName(fn)
 			}
 		}
 	}
@@ -349,6 +373,8 @@ func (t *transportCheck) flow(root inspector.Cursor) *transportFlow {
 		if fn := typeutil.StaticCallee(t.p.TypesInfo, n); fn != nil {
 			if idx, ok := t.factories[fn.Origin()]; ok {
 				f.resIdx = idx
+			} else if lib := t.libFactory(n); lib != nil {
+				f.resIdx = lib.Result
 			}
 		}
 		f.value(root)
@@ -496,6 +522,10 @@ func (f *transportFlow) selector(cur inspector.Cursor) {
 		}
 		if obj := sel.Obj(); knowledge.IsMethod(obj, knowledge.NetHTTP, "Client", knowledge.ClientSendMethods...) || knowledge.IsRoundTrip(obj) {
 			f.sends = append(f.sends, cur.Parent().Node().Pos())
+		} else if holder(sel.Recv()) {
+			// A method of a struct that holds the pool (a retrying
+			// client, resty.Client.R): the only use of building one.
+			f.sends = append(f.sends, cur.Parent().Node().Pos())
 		}
 		// Other methods (CloseIdleConnections, Clone, ...) keep nothing.
 	case types.FieldVal:
@@ -503,8 +533,8 @@ func (f *transportFlow) selector(cur inspector.Cursor) {
 		// client.Transport hands the transport on.
 		kind, i := cur.ParentEdge()
 		if kind != edge.AssignStmt_Lhs {
-			if knowledge.IsClientTransportField(sel.Obj()) {
-				f.value(cur)
+			if knowledge.IsClientTransportField(sel.Obj()) || (holder(sel.Recv()) && poolType(sel.Obj().Type())) {
+				f.value(cur) // c.Transport, or a holder's c.HTTPClient
 			}
 		} else if as := cur.Parent().Node().(*ast.AssignStmt); len(as.Lhs) == len(as.Rhs) &&
 			knowledge.IsTransport(sel.Recv()) && f.capturesLocal(as.Rhs[i]) {
@@ -664,4 +694,39 @@ func (t *transportCheck) runsOnce(cur inspector.Cursor) bool {
 
 func hoist(n ast.Node) func(*fixer.Planner) *fixer.Fix {
 	return func(pl *fixer.Planner) *fixer.Fix { return pl.Hoist(n) }
+}
+
+// holder reports whether t is a struct of another kind than net/http's that
+// a factory returns with a pool inside (retryablehttp.Client).
+func holder(t types.Type) bool {
+	if poolType(t) {
+		return false
+	}
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	_, ok := t.Underlying().(*types.Struct)
+	return ok
+}
+
+func poolType(t types.Type) bool {
+	return knowledge.IsTransport(t) || knowledge.IsClient(t) || knowledge.IsRoundTripper(t)
+}
+
+// qualifiedName is pkg.Func or pkg.Type.Method, as a user writes it.
+func qualifiedName(fn *types.Func) string {
+	name := fn.Name()
+	if recv := fn.Signature().Recv(); recv != nil {
+		t := recv.Type()
+		if p, ok := types.Unalias(t).(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := types.Unalias(t).(*types.Named); ok {
+			name = n.Obj().Name() + "." + name
+		}
+	}
+	if fn.Pkg() != nil {
+		name = fn.Pkg().Name() + "." + name
+	}
+	return name
 }
