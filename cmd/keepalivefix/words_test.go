@@ -1,8 +1,14 @@
 package main_test
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // Errors say what is wrong in the user's terms: the flag or pattern they
@@ -47,4 +53,94 @@ func TestErrorWords(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stderr, "0 clean, 1 findings or fixes to show, 2 usage error,\n3 packages failed to load or a file could not be written.") {
 		t.Errorf("-h: exit %d\n%s", r.code, r.stderr)
 	}
+}
+
+// The README reads in a newcomer's order (what it finds, install, run it
+// on your code, then the development set-up), its sample finding is what
+// the command prints, and its set-up names every end-to-end suite that
+// go test ./... skips with the command that runs it.
+func TestReadmeForNewcomers(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	sections := map[string]string{} // title -> text up to the next "## "
+	var titles []string
+	for _, part := range strings.Split("\n"+readme, "\n## ")[1:] {
+		title, body, _ := strings.Cut(part, "\n")
+		titles = append(titles, title)
+		sections[title] = body
+	}
+	last := -1
+	for _, want := range []string{"What it finds", "Install", "Run it on your code", "Development set-up"} {
+		i := slices.Index(titles, want)
+		if i < 0 || i < last {
+			t.Fatalf("README sections %q: want %q after the ones before it", titles, want)
+		}
+		last = i
+	}
+
+	// Links to sections of the README land on one.
+	anchors := map[string]bool{}
+	fenced := false // in a code block, where # starts a comment
+	for _, line := range strings.Split(readme, "\n") {
+		if strings.HasPrefix(line, "```") {
+			fenced = !fenced
+		}
+		if title, ok := strings.CutPrefix(line, "#"); ok && !fenced {
+			anchors[anchor(strings.TrimLeft(title, "#"))] = true
+		}
+	}
+	for _, m := range regexp.MustCompile(`\]\(#([^)]+)\)`).FindAllStringSubmatch(readme, -1) {
+		if !anchors[m[1]] {
+			t.Errorf("README links to #%s, which is no heading of it", m[1])
+		}
+	}
+
+	run := sections["Run it on your code"]
+	for _, cmd := range []string{"keepalivefix ./...", "keepalivefix -d ./...", "keepalivefix -w ./..."} {
+		if !strings.Contains(run, cmd) {
+			t.Errorf("README \"Run it on your code\" does not show %s", cmd)
+		}
+	}
+	sample := regexp.MustCompile(`(?m)^[a-z/]+\.go:\d+:\d+: KA\d{4}: .*$`).FindString(run)
+	if sample == "" {
+		t.Fatal("README \"Run it on your code\" shows no finding")
+	}
+	out, stderr, code := keepalivefix(t, filepath.Join(repoRoot, "testdata", "example"), "./...")
+	if code != 1 || !slices.Contains(strings.Split(out, "\n"), sample) {
+		t.Errorf("README's sample finding %q is not a line the command prints on the example (exit %d):\n%s%s", sample, code, out, stderr)
+	}
+
+	setup := sections["Development set-up"]
+	for _, s := range optInSuites {
+		cmd := fmt.Sprintf("%s=1 go test ./cmd/keepalivefix -run %s -v%s", s.env, s.test, s.flags)
+		if !strings.Contains(setup, cmd) {
+			t.Errorf("README \"Development set-up\" does not say how to run the skipped suite %s: %s", s.test, cmd)
+		}
+	}
+	// The plugin's suite runs through its script, which must run it.
+	script, err := os.ReadFile(filepath.Join(repoRoot, ".ci", "golangci-e2e"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(setup, "bash .ci/golangci-e2e") || !strings.Contains(string(script), "go test ./plugin -run E2E") {
+		t.Error("README \"Development set-up\" does not say how to run the plugin's end-to-end suite (bash .ci/golangci-e2e)")
+	}
+}
+
+// anchor is the fragment GitHub gives a heading: lower case, spaces as
+// hyphens, other punctuation dropped.
+func anchor(title string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(title)) {
+		switch {
+		case r == ' ':
+			b.WriteRune('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
