@@ -75,7 +75,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&opts.ResponseHeaderTimeout, "header-timeout", opts.ResponseHeaderTimeout, "ResponseHeaderTimeout of a client a fix declares (0: none)")
 	fs.DurationVar(&opts.Timeout, "timeout", 0, "Client.Timeout of a client a fix declares (0: none; it also cuts off long body reads)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: keepalivefix [flags] [packages]\n\nReports HTTP client code that defeats connection reuse (keep-alive).\nExit status: 0 clean, 1 findings or fixes to show, 2 usage error,\n3 packages failed to load or a file could not be written.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "usage: keepalivefix [flags] [packages]\n\nReports HTTP client code that defeats connection reuse (keep-alive).\nExit status: 0 clean, 1 findings or fixes to show, 2 usage error,\n3 packages failed to load, a package would not compile with its fixes\n(its files are left as they were), or a file could not be written.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
