@@ -67,12 +67,16 @@ if resp.StatusCode != http.StatusOK {
 	Fix: `
 In the shape resp, err := send(...) followed by if err != nil { ...; return },
 defer drainAndClose(resp.Body) is inserted after the check (a later
-defer resp.Body.Close() in the same block moves up to it); when the call is
-directly in a loop body, drainAndClose(resp.Body) goes at the end of the
-iteration instead. drainAndClose is one small helper per package: it reads at
-most 64 KiB of what is left and closes the body. Other shapes (responses
-returned, stored or handed to other functions, retry loops with continue) are
-reported without a fix.
+defer resp.Body.Close() in the same block moves up to it). In a loop,
+drainAndClose(resp.Body) goes before each continue, break or return that
+leaves the iteration with the body open, and at the end of the iteration.
+When the error is checked by a helper (require.NoError(t, err)) or not at
+all, the response may be nil: the deferred close is guarded by
+if resp != nil, except in a loop, where there is no fix and the message says
+why. drainAndClose is one small helper per package (or per module, with
+-shared): it reads at most 64 KiB of what is left and closes the body.
+Responses returned, stored or handed to other functions, and overwritten
+responses, are reported without a fix.
 `,
 }
 
@@ -640,7 +644,7 @@ func (fa *funcAnalysis) reportResponse(r *response) {
 		var msg, rel string
 		switch best.kind {
 		case leakReturn:
-			msg = fmt.Sprintf("%s is not closed on the path that returns at line %d, so its connection never returns to the pool: defer %s.Close() right after the error check", body, line(best.at), body)
+			msg = fmt.Sprintf("%s is not closed on the path that returns at line %d, so its connection never returns to the pool: right after the error check, defer a close that drains it first (io.CopyN(io.Discard, %s, 64<<10), then %s.Close())", body, line(best.at), body, body)
 			rel = "returns here with the body open"
 		case leakContinue:
 			msg = fmt.Sprintf("%s is still open when the loop goes round again at line %d: close it before continue, at the end of each iteration (not with defer)", body, line(best.at))
