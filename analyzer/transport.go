@@ -47,9 +47,12 @@ is reused. resty.NewWithClient(c) builds no pool when c has a Transport.
 It stays quiet when the Transport leaves the function (returned, stored in a
 field, global, map, slice or channel, captured by a closure that leaves, or
 passed to another function): it is then assumed to be kept and reused. A
-Transport whose Dial, DialContext or Proxy is a closure over the function's
-own variables (a net.Pipe end, a recording buffer) is bound to the call and
-cannot be shared. A Client whose Transport is nil, http.DefaultTransport or
+Transport whose Dial or DialContext hands out a connection of the function
+itself (a net.Pipe end) is bound to the call and cannot be shared; one whose
+dial closure only uses the call's values (a pinned address, a socket path)
+still builds a pool per call and is reported. An httputil.ReverseProxy built per
+request with a Transport of its own is reported the same way: it dials the
+backend afresh for each request it serves. A Client whose Transport is nil, http.DefaultTransport or
 a shared Transport is cheap to build and is not reported either.`,
 	Bad: `
 func fetch(ctx context.Context, url string) (*http.Response, error) {
@@ -395,13 +398,22 @@ func (t *transportCheck) flow(root inspector.Cursor) *transportFlow {
 	return f
 }
 
-// capturesLocal reports whether e is a function literal that uses a
-// variable of the function building the transport, such as a net.Pipe
-// end or a recording buffer: a transport that dials through it is bound to
-// this call and cannot be shared.
+// capturesLocal reports whether e is a dial function literal (one that
+// returns a net.Conn) that hands out a connection of the function building
+// the transport, such as a net.Pipe end: a transport that dials through it is
+// bound to this call and cannot be shared. A dial closure over other locals
+// (an address pinned per call, a socket path) still builds a pool per call.
 func (f *transportFlow) capturesLocal(e ast.Expr) bool {
 	lit, ok := ast.Unparen(e).(*ast.FuncLit)
 	if !ok {
+		return false
+	}
+	sig, ok := f.t.p.TypesInfo.TypeOf(lit).(*types.Signature)
+	if !ok || sig.Results().Len() == 0 {
+		return false
+	}
+	conn, ok := sig.Results().At(0).Type().Underlying().(*types.Interface)
+	if !ok || !knowledge.IsNamed(sig.Results().At(0).Type(), "net", "Conn") {
 		return false
 	}
 	home := f.home.Node()
@@ -410,7 +422,8 @@ func (f *transportFlow) capturesLocal(e ast.Expr) bool {
 		if id, ok := n.(*ast.Ident); ok {
 			if v, ok := f.t.p.TypesInfo.Uses[id].(*types.Var); ok && !v.IsField() &&
 				home.Pos() <= v.Pos() && v.Pos() < home.End() &&
-				(v.Pos() < lit.Pos() || lit.End() <= v.Pos()) {
+				(v.Pos() < lit.Pos() || lit.End() <= v.Pos()) &&
+				types.Implements(v.Type(), conn) {
 				captures = true
 			}
 		}
@@ -459,7 +472,8 @@ func (f *transportFlow) value(cur inspector.Cursor) {
 		kv := parent.Node().(*ast.KeyValueExpr)
 		lit := parent.Parent()
 		key, _ := kv.Key.(*ast.Ident)
-		if key != nil && knowledge.IsClient(info.TypeOf(lit.Node().(ast.Expr))) && knowledge.IsClientTransportField(info.Uses[key]) {
+		if key != nil && (knowledge.IsClient(info.TypeOf(lit.Node().(ast.Expr))) && knowledge.IsClientTransportField(info.Uses[key]) ||
+			knowledge.IsProxyTransportField(info.Uses[key])) {
 			f.value(lit)
 		} else {
 			f.escapes = true
@@ -533,7 +547,7 @@ func (f *transportFlow) selector(cur inspector.Cursor) {
 		// client.Transport hands the transport on.
 		kind, i := cur.ParentEdge()
 		if kind != edge.AssignStmt_Lhs {
-			if knowledge.IsClientTransportField(sel.Obj()) || (holder(sel.Recv()) && poolType(sel.Obj().Type())) {
+			if knowledge.IsClientTransportField(sel.Obj()) || knowledge.IsProxyTransportField(sel.Obj()) || (holder(sel.Recv()) && poolType(sel.Obj().Type())) {
 				f.value(cur) // c.Transport, or a holder's c.HTTPClient
 			}
 		} else if as := cur.Parent().Node().(*ast.AssignStmt); len(as.Lhs) == len(as.Rhs) &&
@@ -558,8 +572,9 @@ func (f *transportFlow) store(lhs ast.Expr) {
 			return
 		}
 	case *ast.SelectorExpr:
-		// client.Transport = t on a local client makes the client hold it.
-		if sel, ok := info.Selections[lhs]; ok && knowledge.IsClientTransportField(sel.Obj()) {
+		// client.Transport = t on a local client (or proxy.Transport on a
+		// local httputil.ReverseProxy) makes it hold the transport.
+		if sel, ok := info.Selections[lhs]; ok && (knowledge.IsClientTransportField(sel.Obj()) || knowledge.IsProxyTransportField(sel.Obj())) {
 			if id, ok := ast.Unparen(lhs.X).(*ast.Ident); ok {
 				if v, ok := info.Uses[id].(*types.Var); ok && f.local(v) {
 					f.track(v)

@@ -76,6 +76,18 @@ func (pl *Planner) builtFrom(e ast.Expr) string {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			why = "a function literal"
+			// Name what ties it to the call: a variable of the function.
+			ast.Inspect(n.Body, func(m ast.Node) bool {
+				id, ok := m.(*ast.Ident)
+				if !ok || why != "a function literal" {
+					return why == "a function literal"
+				}
+				if v, ok := info.Uses[id].(*types.Var); ok && !v.IsField() && v.Pkg() == pl.pass.Pkg &&
+					v.Parent() != pl.pass.Pkg.Scope() && (v.Pos() < n.Pos() || n.End() <= v.Pos()) {
+					why = "a closure over " + id.Name
+				}
+				return true
+			})
 		case *ast.CallExpr:
 			if tv, ok := info.Types[n.Fun]; !ok || !tv.IsType() {
 				why = "the call " + types.ExprString(n.Fun) + "()"

@@ -65,6 +65,7 @@ func (pl *Planner) planHoistClone(f *Fix, call *ast.CallExpr) error {
 	// The adjustments: the statements right after the clone that set a
 	// field of it from constants and package-level names.
 	stmts := []ast.Stmt{assign}
+	runtimeSetting := "" // the first setting made from values of the call
 	for i, s := range block.List {
 		if s != assign {
 			continue
@@ -81,7 +82,8 @@ func (pl *Planner) planHoistClone(f *Fix, call *ast.CallExpr) error {
 			if x, ok := ast.Unparen(lhs.X).(*ast.Ident); !ok || info.Uses[x] != v {
 				break
 			}
-			if pl.builtFrom(as.Rhs[0]) != "" {
+			if from := pl.builtFrom(as.Rhs[0]); from != "" {
+				runtimeSetting = "its " + lhs.Sel.Name + " is set from " + from + ", which is known only when " + decl.Name.Name + " runs; build it once where that is known and reuse it"
 				break
 			}
 			stmts = append(stmts, next)
@@ -118,6 +120,9 @@ func (pl *Planner) planHoistClone(f *Fix, call *ast.CallExpr) error {
 			}
 		}
 		why = "the function changes or releases " + use.Name + " after its first settings"
+		if runtimeSetting != "" {
+			why = runtimeSetting
+		}
 		return true
 	})
 	if why != "" {

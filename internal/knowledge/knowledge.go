@@ -148,6 +148,14 @@ func IsClientTransportField(obj types.Object) bool {
 	return ok && IsField(v, "Client", "Transport")
 }
 
+// IsProxyTransportField reports whether obj is the Transport field of
+// httputil.ReverseProxy: a proxy built per request with a Transport of its
+// own opens new connections to the backend for every request it serves.
+func IsProxyTransportField(obj types.Object) bool {
+	v, ok := obj.(*types.Var)
+	return ok && v.IsField() && v.Name() == "Transport" && v.Pkg() != nil && v.Pkg().Path() == "net/http/httputil"
+}
+
 // IsField reports whether field is the field name of net/http's struct
 // type typeName.
 func IsField(field *types.Var, typeName, name string) bool {
