@@ -12,8 +12,9 @@ import (
 // net/http's package-level send functions for its whole life:
 // `c := http.DefaultClient`, `var get = http.Get`.
 type defaultAlias struct {
-	what string    // "http.DefaultClient", "http.Get"
-	pos  token.Pos // its declaration
+	what  string    // "http.DefaultClient", "http.Get"
+	pos   token.Pos // its declaration, or a field's first write
+	field bool      // an unexported field written only with what
 }
 
 // defaultAliases finds the variables of the package that are set once, where
@@ -22,7 +23,11 @@ type defaultAlias struct {
 // through them is a send through http.DefaultClient. Exported package-level
 // variables are left out: another package may replace them, which is what
 // such a variable is for (var Client = http.DefaultClient). Parameters and
-// fields are left out for the same reason: the caller chooses them.
+// exported fields are left out for the same reason: the caller chooses
+// them. An unexported field of a struct of the package is an alias when
+// every write of it in the package (a composite literal, an assignment) is
+// the same one of those values and its address is never taken: nothing
+// outside the package can set it.
 func defaultAliases(p *pass) map[*types.Var]defaultAlias {
 	info := p.TypesInfo
 	init := make(map[*types.Var]ast.Expr)
@@ -45,9 +50,54 @@ func defaultAliases(p *pass) map[*types.Var]defaultAlias {
 		}
 		init[v] = val
 	}
+	fieldVal := make(map[*types.Var]string) // "" once a write is something else
+	fieldPos := make(map[*types.Var]token.Pos)
+	field := func(e ast.Expr) *types.Var {
+		sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+		if !ok {
+			return nil
+		}
+		s, ok := info.Selections[sel]
+		if !ok || s.Kind() != types.FieldVal {
+			return nil
+		}
+		v, _ := s.Obj().(*types.Var)
+		return v
+	}
+	writeField := func(v *types.Var, val ast.Expr, at token.Pos) {
+		if v == nil || v.Exported() || v.Pkg() != p.Pkg {
+			return
+		}
+		what := ""
+		if val != nil {
+			what = defaultValue(info, val)
+		}
+		if prev, seen := fieldVal[v]; seen && prev != what {
+			what = ""
+		}
+		if _, seen := fieldPos[v]; !seen || at < fieldPos[v] {
+			fieldPos[v] = at
+		}
+		fieldVal[v] = what
+	}
 	for _, f := range p.Files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
+			case *ast.CompositeLit:
+				st, ok := types.Unalias(info.TypeOf(n)).Underlying().(*types.Struct)
+				if !ok {
+					break
+				}
+				for i, elt := range n.Elts {
+					if kv, ok := elt.(*ast.KeyValueExpr); ok {
+						if key, ok := kv.Key.(*ast.Ident); ok {
+							v, _ := info.Uses[key].(*types.Var)
+							writeField(v, kv.Value, kv.Pos())
+						}
+					} else if i < st.NumFields() {
+						writeField(st.Field(i), elt, elt.Pos())
+					}
+				}
 			case *ast.ValueSpec:
 				for i, name := range n.Names {
 					v, _ := info.Defs[name].(*types.Var)
@@ -62,6 +112,14 @@ func defaultAliases(p *pass) map[*types.Var]defaultAlias {
 				}
 			case *ast.AssignStmt:
 				for i, lhs := range n.Lhs {
+					if fv := field(lhs); fv != nil {
+						var val ast.Expr
+						if len(n.Lhs) == len(n.Rhs) && n.Tok == token.ASSIGN {
+							val = n.Rhs[i]
+						}
+						writeField(fv, val, lhs.Pos())
+						continue
+					}
 					v := variable(lhs)
 					if v == nil {
 						continue
@@ -78,12 +136,14 @@ func defaultAliases(p *pass) map[*types.Var]defaultAlias {
 					if v := variable(n.X); v != nil {
 						spoiled[v] = true
 					}
+					writeField(field(n.X), nil, n.Pos())
 				}
 			case *ast.RangeStmt:
 				for _, e := range []ast.Expr{n.Key, n.Value} {
 					if v := variable(e); v != nil {
 						spoiled[v] = true
 					}
+					writeField(field(e), nil, n.Pos())
 				}
 			}
 			return true
@@ -96,6 +156,11 @@ func defaultAliases(p *pass) map[*types.Var]defaultAlias {
 		}
 		if what := defaultValue(info, val); what != "" {
 			aliases[v] = defaultAlias{what: what, pos: v.Pos()}
+		}
+	}
+	for v, what := range fieldVal {
+		if what != "" {
+			aliases[v] = defaultAlias{what: what, pos: fieldPos[v], field: true}
 		}
 	}
 	return aliases

@@ -34,9 +34,12 @@ is only a default value that callers can replace
 (if c == nil { c = http.DefaultClient }). A variable set once, where it is
 declared, to http.DefaultClient or to http.Get and its siblings
 (c := http.DefaultClient, var get = http.Get), and never assigned again nor
-its address taken, counts as what it holds; an exported package-level
-variable, a parameter or a field is the caller's to replace and is not
-followed. Functions of other packages that
+its address taken, counts as what it holds, and so does an unexported field
+that every write in the package sets to http.DefaultClient (a constructor's
+&api{hc: http.DefaultClient} with no option to replace it); an exported
+package-level variable or field, a parameter, or a field also set from
+elsewhere is the caller's to replace and is not followed. Functions of other
+packages that
 happen to be named Get (retryablehttp.Get, a wrapper's Get) are not net/http's
 and are not reported.`,
 	Bad: `
@@ -87,12 +90,17 @@ func runDefaultClient(p *pass) {
 				continue
 			}
 			what := v.Name() + " (" + a.what + ", declared at line " + strconv.Itoa(p.Fset.Position(a.pos).Line) + ")"
+			set := v.Name() + " is set once to " + a.what
+			if a.field {
+				what = "the field " + v.Name() + " (" + a.what + ", set at line " + strconv.Itoa(p.Fset.Position(a.pos).Line) + ")"
+				set = "the field " + v.Name() + " is only ever set to " + a.what
+			}
 			if a.what != "http.DefaultClient" {
 				what += " sends through http.DefaultClient, which"
 			}
 			// The call cannot be pointed elsewhere on its own: the
 			// variable would be left unused, or half its uses changed.
-			p.reportFix(DefaultClient, call, nil, "%s has no timeout and keeps only 2 idle connections per host: send through a shared *http.Client with a tuned Transport; no fix: %s is set once to %s, so set it to a shared client instead", what, v.Name(), a.what)
+			p.reportFix(DefaultClient, call, nil, "%s has no timeout and keeps only 2 idle connections per host: send through a shared *http.Client with a tuned Transport; no fix: %s, so set it to a shared client instead", what, set)
 			continue
 		}
 		fn, _ := typeutil.Callee(info, call).(*types.Func)
@@ -132,7 +140,12 @@ func aliasCall(info *types.Info, aliases map[*types.Var]defaultAlias, call *ast.
 		if !knowledge.IsMethod(fn, knowledge.NetHTTP, "Client", knowledge.ClientSendMethods...) {
 			return defaultAlias{}, nil, false
 		}
-		id, _ = ast.Unparen(fun.X).(*ast.Ident)
+		switch x := ast.Unparen(fun.X).(type) {
+		case *ast.Ident:
+			id = x
+		case *ast.SelectorExpr:
+			id = x.Sel // a field: s.client.Do(req)
+		}
 		client = true
 	}
 	if id == nil {
