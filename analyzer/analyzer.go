@@ -216,6 +216,7 @@ var runners = map[*Check]func(*pass){
 	KeepAliveDisabled:   runKeepAliveDisabled,
 	BodyNotClosed:       nil, // KA1004 and KA1005 share one walk: runBodies
 	BodyNotDrained:      nil,
+	ContextCancelled:    runContextCancelled,
 }
 
 func run(ap *analysis.Pass, opts *Options) (any, error) {

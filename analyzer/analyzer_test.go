@@ -24,10 +24,10 @@ func TestParseChecks(t *testing.T) {
 		spec string
 		want []string
 	}{
-		{"", []string{"KA1001", "KA1002", "KA1003", "KA1004", "KA1005"}},
-		{"all", []string{"KA1001", "KA1002", "KA1003", "KA1004", "KA1005"}},
-		{"-KA1001", []string{"KA1002", "KA1003", "KA1004", "KA1005"}},
-		{"all,-default-client,-ka1005", []string{"KA1002", "KA1003", "KA1004"}},
+		{"", []string{"KA1001", "KA1002", "KA1003", "KA1004", "KA1005", "KA1006"}},
+		{"all", []string{"KA1001", "KA1002", "KA1003", "KA1004", "KA1005", "KA1006"}},
+		{"-KA1001", []string{"KA1002", "KA1003", "KA1004", "KA1005", "KA1006"}},
+		{"all,-default-client,-ka1005", []string{"KA1002", "KA1003", "KA1004", "KA1006"}},
 		{"body-not-closed,KA1005", []string{"KA1004", "KA1005"}},
 	} {
 		set, err := analyzer.ParseChecks(tc.spec)

@@ -60,6 +60,7 @@ var Checks = []*Check{
 	KeepAliveDisabled,
 	BodyNotClosed,
 	BodyNotDrained,
+	ContextCancelled,
 }
 
 // Lookup finds a check by ID (case-insensitive) or name.

@@ -14,6 +14,7 @@
 //	KA1003 keepalive-disabled     DisableKeepAlives, negative MaxIdleConnsPerHost, req.Close, Connection: close
 //	KA1004 body-not-closed        a response whose body is not closed on every path
 //	KA1005 body-not-drained       a body closed before it was read to EOF
+//	KA1006 context-cancelled-before-read  a response returned after a deferred cancel of its request's context
 //
 // Run "keepalivefix -explain ID" for a check's rationale and examples.
 package analyzer
@@ -29,5 +30,6 @@ and closed. keepalive reports:
   KA1003 keepalive-disabled     keep-alive switched off by a constant setting
   KA1004 body-not-closed        a response body not closed on every path
   KA1005 body-not-drained       a response body closed before EOF
+  KA1006 context-cancelled-before-read  a response returned after its context's deferred cancel
 
 Use -checks to choose checks and -strict-drain for decoder-read bodies.`

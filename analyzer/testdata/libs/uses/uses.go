@@ -60,7 +60,7 @@ func Unpooled(req *http.Request) error {
 func InLoop(urls []string) error {
 	for _, u := range urls {
 		c := retryablehttp.NewClient() // want `KA1002: retryablehttp.NewClient builds a new http.Transport per call and is called inside a loop`
-		resp, err := c.Get(u) // want `KA1004` `KA1005`
+		resp, err := c.Get(u)          // want `KA1004` `KA1005`
 		if err != nil {
 			return err
 		}
