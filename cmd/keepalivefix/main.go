@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/keepalivefix/keepalivefix/analyzer"
@@ -67,6 +68,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		shared        = fs.String("shared", "internal/keepalive", "module-relative `dir` of the package -w writes for the client and drain helper that the fixes of several packages share (empty: one of each per package)")
 		fixTests      = fs.Bool("fix-tests", true, "with -w, -d and -l, also fix findings in _test.go files (KA1004 and KA1005 are reported there)")
 		showVersion   = fs.Bool("version", false, "print the version and exit (also: keepalivefix version)")
+		driver        = fs.String("driver", "auto", "how packages are analysed when only reporting: `load` (all at once, in memory), vet (one process per package under go vet, memory bounded by the largest package, answered from the build cache), or auto (vet from "+strconv.Itoa(vetDriverPackages)+" packages)")
 		opts          = analyzer.DefaultOptions()
 	)
 	fs.BoolVar(&opts.ReportUnusedIgnores, "unused-ignores", false, "report //keepalive:ignore directives that silence nothing")
@@ -168,6 +170,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	lc := loadConfig{dir: cwd, patterns: fs.Args(), tests: *tests}
+	if _, err := chooseDriver(*driver, loadConfig{tests: lc.tests}, fixing || rev != nil); err != nil && *driver != "auto" {
+		fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
+		return exitUsage
+	}
 	if len(lc.patterns) == 0 {
 		lc.patterns = []string{"./..."}
 	}
@@ -187,7 +193,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "keepalivefix: cache %s (%s)\n", map[bool]string{true: "hit", false: "miss"}[cached], cdir)
 	}
 	if !cached {
-		if res, err = analyze(a, lc); err != nil {
+		drv, err := chooseDriver(*driver, lc, fixing || rev != nil)
+		if err != nil {
+			fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
+			return exitUsage
+		}
+		if drv == "vet" {
+			res, err = analyzeVet(opts, lc)
+		} else {
+			res, err = analyze(a, lc)
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "keepalivefix: %v\n", err)
 			return exitLoad
 		}
