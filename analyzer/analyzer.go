@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/keepalivefix/keepalivefix/fixer"
@@ -145,7 +144,10 @@ func newAnalyzer(opts *Options) *analysis.Analyzer {
 		Name:     "keepalive",
 		Doc:      doc,
 		URL:      "https://github.com/keepalivefix/keepalivefix",
-		Requires: []*analysis.Analyzer{inspect.Analyzer, bodyfacts.Analyzer, transportfacts.Analyzer},
+		// Not inspect.Analyzer: the inspector is built in run, only for
+		// packages that can see net/http (most of a large module cannot),
+		// where building it for every package was a tenth of the run.
+		Requires: []*analysis.Analyzer{bodyfacts.Analyzer, transportfacts.Analyzer},
 		Run: func(pass *analysis.Pass) (any, error) {
 			return run(pass, opts)
 		},
@@ -256,7 +258,7 @@ func run(ap *analysis.Pass, opts *Options) (any, error) {
 		Pass:      ap,
 		opts:      opts,
 		enabled:   enabled,
-		inspect:   ap.ResultOf[inspect.Analyzer].(*inspector.Inspector),
+		inspect:   inspector.New(ap.Files),
 		generated: make(map[*token.File]bool),
 		ignores:   make(map[*token.File]map[int][]*directive),
 	}

@@ -161,11 +161,10 @@ func checkCancelledReturns(p *pass, body *ast.BlockStmt) {
 	if len(deferred) == 0 {
 		return
 	}
-	// withCtx reports the cancelled context that request expression e
+	// carried reports the cancelled context that request expression e
 	// carries, following a local request variable to its assignments.
 	reqCtx := make(map[*types.Var]*types.Var)
-	var carried func(e ast.Expr) *types.Var
-	carried = func(e ast.Expr) *types.Var {
+	carried := func(e ast.Expr) *types.Var {
 		switch e := ast.Unparen(e).(type) {
 		case *ast.Ident:
 			v, _ := info.Uses[e].(*types.Var)

@@ -153,7 +153,7 @@ func analyzeVet(opts analyzer.Options, lc loadConfig) (*result, error) {
 		runErr := cmd.Run()
 		found, err := parseVetJSON(&stdout, lc.dir, seen)
 		if err != nil {
-			return nil, fmt.Errorf("reading go vet's output: %v", err)
+			return nil, fmt.Errorf("reading go vet's output: %w", err)
 		}
 		res.findings = append(res.findings, found...)
 		errs := vetErrors(stderr.String(), dir, lc.dir)

@@ -151,8 +151,12 @@ func measureOutput(t tool, tg target) (measurement, []byte, string, error) {
 	if err != nil {
 		return measurement{}, nil, "", err
 	}
-	defer os.Remove(out.Name())
-	defer out.Close()
+	defer func() { _ = os.Remove(out.Name()) }()
+	// The child writes through its own descriptor; this one is only
+	// the name's holder.
+	if err := out.Close(); err != nil {
+		return measurement{}, nil, "", err
+	}
 	t.args = append([]string{"sh", "-c", `out=$1; shift; exec "$@" >"$out"`, "sh", out.Name()}, t.args...)
 	m, stderr, err := measure(t, tg)
 	if err != nil {
