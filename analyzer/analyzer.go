@@ -141,9 +141,9 @@ func New(opts Options) (*analysis.Analyzer, error) {
 
 func newAnalyzer(opts *Options) *analysis.Analyzer {
 	a := &analysis.Analyzer{
-		Name:     "keepalive",
-		Doc:      doc,
-		URL:      "https://github.com/keepalivefix/keepalivefix",
+		Name: "keepalive",
+		Doc:  doc,
+		URL:  "https://github.com/keepalivefix/keepalivefix",
 		// Not inspect.Analyzer: the inspector is built in run, only for
 		// packages that can see net/http (most of a large module cannot),
 		// where building it for every package was a tenth of the run.
