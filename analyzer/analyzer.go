@@ -221,7 +221,9 @@ type pass struct {
 	inspect   *inspector.Inspector
 	generated map[*token.File]bool
 	planner   *fixer.Planner
-	pending   []pendingDiag
+	// testSupport: the package's code runs only in tests (testsupport.go).
+	testSupport bool
+	pending     []pendingDiag
 
 	ignores    map[*token.File]map[int][]*directive
 	allIgnores []*directive
@@ -264,6 +266,7 @@ func run(ap *analysis.Pass, opts *Options) (any, error) {
 	}
 	facts, _ := ap.ResultOf[bodyfacts.Analyzer].(*bodyfacts.Result)
 	p.planner = fixer.NewPlanner(ap, opts.fixOptions(ap), facts)
+	p.testSupport = testSupport(p)
 	for _, f := range ap.Files {
 		tf := ap.Fset.File(f.FileStart)
 		if ast.IsGenerated(f) && !cgoOutput(f) {

@@ -97,7 +97,10 @@ The check reports a Close (or the function exit that runs a deferred Close)
 reached on a path where the body was not read: no io.ReadAll, io.Copy,
 bounded io.CopyN(io.Discard, ...), decoder or helper known to drain it. It
 stays quiet for HEAD requests (their connection is pooled before the caller
-sees the response) and for bodies handed to code it cannot see.
+sees the response), for requests sent with req.Close or a hand-set
+Connection: close header (their connection is closed after the response
+whatever is read; KA1003 reports the header), and for bodies handed to code
+it cannot see.
 
 A json.Decoder, xml.Decoder or bufio.Scanner stops after what it needs: on a
 response with Content-Length the final Read usually returns io.EOF with the
@@ -251,6 +254,7 @@ type response struct {
 	errVar      types.Object // the error assigned with it, if any
 	aliases     map[types.Object]bool
 	respOnErr   bool // the callee may return a live response with an error
+	closesConn  bool // the request asks for its connection to be closed
 	closedOnErr bool // the callee's responses with an error are closed
 	visited     map[visitKey]bool
 
@@ -294,7 +298,7 @@ func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {
 	r := &response{call: call, visited: map[visitKey]bool{}}
 	callee, _ := typeutil.Callee(info, call).(*types.Func)
 	if callee != nil {
-		if knowledge.Unpooled(callee) || fa.facts.ReturnsClosed(callee) {
+		if fa.facts.ReturnsUnpooled(callee) || fa.facts.ReturnsClosed(callee) {
 			return
 		}
 		r.respOnErr = fa.facts.ResponseOnError(callee)
@@ -306,6 +310,7 @@ func (fa *funcAnalysis) checkResponse(cur inspector.Cursor) {
 	if fa.isHead(call, callee) {
 		return
 	}
+	r.closesConn = fa.requestClosesConn(call, callee)
 	lhs, stmt := responseLHS(info, cur)
 	switch {
 	case stmt == nil && isDiscarded(cur) != "":
@@ -567,6 +572,59 @@ func (fa *funcAnalysis) isHead(call *ast.CallExpr, callee *types.Func) bool {
 	return head
 }
 
+// requestClosesConn reports whether call sends a request variable of this
+// function that asks for its connection to be closed after the response:
+// req.Close = true, or a Connection: close header set on it by hand.
+func (fa *funcAnalysis) requestClosesConn(call *ast.CallExpr, callee *types.Func) bool {
+	if callee == nil || len(call.Args) != 1 {
+		return false
+	}
+	if !knowledge.IsMethod(callee, knowledge.NetHTTP, "Client", "Do") && !knowledge.IsRoundTrip(callee) {
+		return false
+	}
+	info := fa.pass.TypesInfo
+	req, ok := info.Uses[identOf(call.Args[0])].(*types.Var)
+	if !ok {
+		return false
+	}
+	// onReq reports whether e is req.Header.
+	onReq := func(e ast.Expr) bool {
+		sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+		return ok && isRequestHeader(info, e) && info.Uses[identOf(sel.X)] == req
+	}
+	closes := false
+	ast.Inspect(fa.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if len(n.Lhs) != len(n.Rhs) {
+				break
+			}
+			for i, lhs := range n.Lhs {
+				switch l := ast.Unparen(lhs).(type) {
+				case *ast.SelectorExpr:
+					field, ok := info.Uses[l.Sel].(*types.Var)
+					if ok && knowledge.IsField(field, "Request", "Close") && info.Uses[identOf(l.X)] == req && isTrue(info, n.Rhs[i]) {
+						closes = true
+					}
+				case *ast.IndexExpr:
+					if onReq(l.X) && isConstString(info, l.Index, "Connection") && isCloseSlice(info, n.Rhs[i]) {
+						closes = true
+					}
+				}
+			}
+		case *ast.CallExpr:
+			fn, _ := typeutil.Callee(info, n).(*types.Func)
+			sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+			if ok && len(n.Args) == 2 && knowledge.IsMethod(fn, knowledge.NetHTTP, "Header", "Set", "Add") &&
+				onReq(sel.X) && isConstString(info, n.Args[0], "Connection") && isConstString(info, n.Args[1], "close") {
+				closes = true
+			}
+		}
+		return !closes
+	})
+	return closes
+}
+
 // leakKind is how a path leaves a body open.
 type leakKind int
 
@@ -666,7 +724,10 @@ func (fa *funcAnalysis) reportResponse(r *response) {
 		related := []analysis.RelatedInformation{{Pos: best.at.Pos(), End: best.at.End(), Message: rel}}
 		p.reportBody(BodyNotClosed, r.call, related, plan, "%s", msg)
 	}
-	if len(r.undrains) > 0 {
+	// A request sent with Connection: close (req.Close or the header)
+	// gets a connection that is closed after it whatever the caller
+	// reads: a drain would only download more. KA1003 reports the header.
+	if len(r.undrains) > 0 && !r.closesConn {
 		best := r.undrains[0]
 		for _, u := range r.undrains[1:] {
 			if u.close.Pos() < best.close.Pos() || (u.close == best.close && u.ret.Pos() < best.ret.Pos()) {

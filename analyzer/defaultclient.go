@@ -29,7 +29,8 @@ caller forever.
 The check reports these calls, and methods called on http.DefaultClient, in
 library packages and in code of package main that runs repeatedly (in a loop,
 a goroutine, an HTTP handler, a method). It stays quiet in one-shot code
-(straight-line main and init, tests and examples) and where http.DefaultClient
+(straight-line main and init, tests and examples, test-support packages:
+those with a function that takes a *testing.T or testing.TB) and where http.DefaultClient
 is only a default value that callers can replace
 (if c == nil { c = http.DefaultClient }). A variable set once, where it is
 declared, to http.DefaultClient or to http.Get and its siblings

@@ -38,8 +38,9 @@ request pays a new TCP (and TLS) handshake and leaves a socket in TIME_WAIT
 Only constant settings are reported: DisableKeepAlives: !cfg.KeepAlive is a
 deliberate option. CloseIdleConnections in a function that sends nothing (a
 Close or Shutdown method, a reload path) and in main or init is the right way
-to release the pool and is not reported. Test files are not checked: tests
-switch keep-alive off on purpose.`,
+to release the pool and is not reported. Test files, and test-support
+packages (a function outside _test.go files takes a *testing.T or
+testing.TB), are not checked: tests switch keep-alive off on purpose.`,
 	Bad: `
 tr := &http.Transport{DisableKeepAlives: true}
 req.Close = true
@@ -265,11 +266,6 @@ func isMainOrInit(p *pass, fn ast.Node) bool {
 		return false
 	}
 	return d.Name.Name == "init" || (d.Name.Name == "main" && p.Pkg.Name() == "main")
-}
-
-// isTestFile reports whether n lies in a _test.go file.
-func isTestFile(p *pass, n ast.Node) bool {
-	return strings.HasSuffix(p.Fset.File(n.Pos()).Name(), "_test.go")
 }
 
 func remove(n ast.Node) func(*fixer.Planner) *fixer.Fix {

@@ -5,7 +5,6 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
-	"strings"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -35,8 +34,10 @@ http.DefaultTransport, left 3.
 The check reports a Transport (or a Client holding one) that is created in a
 function and used there to send requests, when it is built inside a loop, or
 when the function may run per request: any function but main, init and the
-code of _test.go files, including a function literal that is not called
-where it is written (an HTTP handler, a callback). A function that returns a freshly built client or transport on every call,
+code of _test.go files and of test-support packages (a function outside
+_test.go files takes a *testing.T or testing.TB), including a function
+literal that is not called where it is written (an HTTP handler, a
+callback). A function that returns a freshly built client or transport on every call,
 or a struct holding one, is followed to its callers: newClient().Get(url) is
 reported at the call. That holds for functions of other packages too, known
 from their code as a fact (go-cleanhttp's DefaultPooledClient,
@@ -693,7 +694,7 @@ func enclosingLoop(cur inspector.Cursor) (*ast.BlockStmt, bool) {
 // request: in main.main or an init function, outside any closure that may
 // be called later, or anywhere in a test file, whose helpers run per test.
 func (t *transportCheck) runsOnce(cur inspector.Cursor) bool {
-	if strings.HasSuffix(t.p.Fset.File(cur.Node().Pos()).Name(), "_test.go") {
+	if isTestFile(t.p, cur.Node()) {
 		return true
 	}
 	for fn := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {

@@ -42,6 +42,11 @@ type Fact struct {
 	// ReturnsLive is set when the function returns the open response of a
 	// request it sent: a caller that drops it leaks the connection.
 	ReturnsLive bool
+	// ReturnsUnpooled is set when every response the function returns was
+	// read from a connection of its own (http.ReadResponse, as a
+	// websocket dialer does), not through a Transport: no pool waits for
+	// it, so what the caller does with it changes no reuse.
+	ReturnsUnpooled bool
 }
 
 func (*Fact) AFact() {}
@@ -67,6 +72,9 @@ func (f *Fact) String() string {
 	}
 	if f.ReturnsLive {
 		parts = append(parts, "returnsLive")
+	}
+	if f.ReturnsUnpooled {
+		parts = append(parts, "returnsUnpooled")
 	}
 	return "bodyfacts(" + strings.Join(parts, " ") + ")"
 }
@@ -128,6 +136,16 @@ func (r *Result) ArgUse(fn *types.Func, i int) (knowledge.Use, bool) {
 func (r *Result) ReturnsClosed(fn *types.Func) bool {
 	f := r.fact(fn)
 	return f != nil && f.ReturnsClosed
+}
+
+// ReturnsUnpooled reports whether every response fn returns was read from
+// a connection of its own, not through a Transport's pool.
+func (r *Result) ReturnsUnpooled(fn *types.Func) bool {
+	if knowledge.Unpooled(fn) {
+		return true
+	}
+	f := r.fact(fn)
+	return f != nil && f.ReturnsUnpooled
 }
 
 // ResponseOnError reports whether fn may return a live response with an
@@ -281,8 +299,9 @@ func run(pass *analysis.Pass) (any, error) {
 			closed = closed && !live
 			returnsClosed := res.returnsClosed(c.decl)
 			returnsLive := !returnsClosed && res.returnsLive(c.decl)
-			if live != f.ResponseOnError || closed != f.ClosedOnError || returnsClosed != f.ReturnsClosed || returnsLive != f.ReturnsLive {
-				f.ResponseOnError, f.ClosedOnError, f.ReturnsClosed, f.ReturnsLive = live, closed, returnsClosed, returnsLive
+			unpooled := res.returnsUnpooled(c.decl)
+			if live != f.ResponseOnError || closed != f.ClosedOnError || returnsClosed != f.ReturnsClosed || returnsLive != f.ReturnsLive || unpooled != f.ReturnsUnpooled {
+				f.ResponseOnError, f.ClosedOnError, f.ReturnsClosed, f.ReturnsLive, f.ReturnsUnpooled = live, closed, returnsClosed, returnsLive, unpooled
 				changed = true
 			}
 		}

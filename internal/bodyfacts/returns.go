@@ -200,6 +200,11 @@ func (r *Result) returnsClosed(decl *ast.FuncDecl) bool {
 	})
 	ok, some := true, false
 	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		// Inspect goes on to the siblings of a node whose visit returned
+		// false: one return that fails decides it.
+		if !ok {
+			return false
+		}
 		ret, isRet := n.(*ast.ReturnStmt)
 		if !isRet {
 			_, lit := n.(*ast.FuncLit)
@@ -231,6 +236,87 @@ func (r *Result) returnsClosed(decl *ast.FuncDecl) bool {
 			ok = eid != nil && r.errSetAt(decl, ret, info.ObjectOf(eid))
 		default:
 			ok = false
+		}
+		return false
+	})
+	return ok && some
+}
+
+// returnsUnpooled reports whether every non-nil response decl returns is
+// the result of a call that returns unpooled responses (http.ReadResponse,
+// or a function with that fact), directly or through local variables
+// assigned only such results.
+func (r *Result) returnsUnpooled(decl *ast.FuncDecl) bool {
+	info := r.pass.TypesInfo
+	sig, ri, _ := r.resultSig(decl)
+	if ri < 0 {
+		return false
+	}
+	unpooledCall := func(e ast.Expr) bool {
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		fn, _ := typeutil.Callee(info, call).(*types.Func)
+		return fn != nil && r.ReturnsUnpooled(fn)
+	}
+	// only records, per response variable, whether every value assigned
+	// to it is an unpooled call's (or nil).
+	only := map[types.Object]bool{}
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok {
+			return true
+		}
+		for i, l := range as.Lhs {
+			id, ok := l.(*ast.Ident)
+			if !ok || !knowledge.IsResponse(info.TypeOf(id)) {
+				continue
+			}
+			obj := info.ObjectOf(id)
+			good := false
+			switch {
+			case len(as.Rhs) == 1 && len(as.Lhs) > 1:
+				good = unpooledCall(as.Rhs[0])
+			case len(as.Rhs) == len(as.Lhs):
+				good = unpooledCall(as.Rhs[i]) || isNil(info, as.Rhs[i])
+			}
+			if prev, seen := only[obj]; !seen || prev {
+				only[obj] = good
+			}
+		}
+		return true
+	})
+	ok, some := true, false
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		// Inspect goes on to the siblings of a node whose visit returned
+		// false: one return that fails decides it.
+		if !ok {
+			return false
+		}
+		ret, isRet := n.(*ast.ReturnStmt)
+		if !isRet {
+			_, lit := n.(*ast.FuncLit)
+			return !lit && ok
+		}
+		switch {
+		case len(ret.Results) == 1 && sig.Results().Len() > 1:
+			some = true
+			ok = unpooledCall(ret.Results[0])
+		case len(ret.Results) != sig.Results().Len():
+			ok = false // a bare return of named results
+		default:
+			e := ast.Unparen(ret.Results[ri])
+			if isNil(info, e) {
+				return false
+			}
+			some = true
+			if unpooledCall(e) {
+				return false
+			}
+			id, _ := e.(*ast.Ident)
+			v, isVar := info.ObjectOf(id).(*types.Var)
+			ok = id != nil && isVar && only[v]
 		}
 		return false
 	})
@@ -278,6 +364,9 @@ func (r *Result) returnsLive(decl *ast.FuncDecl) bool {
 	})
 	live := false
 	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		if live {
+			return false // one live return decides it
+		}
 		ret, ok := n.(*ast.ReturnStmt)
 		if !ok {
 			_, lit := n.(*ast.FuncLit)
@@ -361,12 +450,31 @@ func (r *Result) errSetAt(decl *ast.FuncDecl, ret *ast.ReturnStmt, e types.Objec
 		id, ok := ast.Unparen(b.X).(*ast.Ident)
 		return ok && info.ObjectOf(id) == e && isNil(info, b.Y)
 	}
+	// reassigned reports whether e is assigned between from and ret: the
+	// test then says nothing of its value at ret.
+	reassigned := func(from token.Pos) bool {
+		found := false
+		ast.Inspect(decl.Body, func(n ast.Node) bool {
+			if found || n == nil || n.End() <= from || n.Pos() >= ret.Pos() {
+				return false
+			}
+			if as, ok := n.(*ast.AssignStmt); ok && as.Pos() >= from {
+				for _, l := range as.Lhs {
+					if id, ok := ast.Unparen(l).(*ast.Ident); ok && info.ObjectOf(id) == e {
+						found = true
+					}
+				}
+			}
+			return true
+		})
+		return found
+	}
 	path, _ := astutil.PathEnclosingInterval(r.fileOf(decl), ret.Pos(), ret.End())
 	for i := 1; i < len(path); i++ {
 		switch n := path[i].(type) {
 		case *ast.IfStmt:
 			if n.Body == path[i-1] && test(n.Cond, token.NEQ) {
-				return true
+				return !reassigned(n.Cond.End())
 			}
 		case *ast.BlockStmt:
 			for _, st := range n.List {
@@ -375,7 +483,7 @@ func (r *Result) errSetAt(decl *ast.FuncDecl, ret *ast.ReturnStmt, e types.Objec
 				}
 				ifs, ok := st.(*ast.IfStmt)
 				if ok && ifs.Else == nil && test(ifs.Cond, token.EQL) && len(ifs.Body.List) > 0 {
-					if _, isRet := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); isRet {
+					if _, isRet := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); isRet && !reassigned(ifs.End()) {
 						return true
 					}
 				}

@@ -385,3 +385,29 @@ func RedirectTestedByHelper(u string) int {
 	requireError(err)
 	return resp.StatusCode
 }
+
+// --- an upgrade handshake's response, read from the library's own
+// connection: quiet; one that may come from a client: reported ---
+
+func Upgrade(addr string, req *http.Request) (int, error) {
+	c, resp, err := bodyreachlib.Dial(addr, req)
+	if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
+		return resp.StatusCode, err
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	return resp.StatusCode, nil
+}
+
+func UpgradeOrGet(hc *http.Client, addr string, req *http.Request) (int, error) {
+	c, resp, err := bodyreachlib.DialOrGet(hc, addr, req) // want `KA1004: resp\.Body is not closed`
+	if err != nil {
+		return 0, err
+	}
+	if c != nil {
+		defer c.Close()
+	}
+	return resp.StatusCode, nil
+}
