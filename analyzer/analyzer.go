@@ -224,6 +224,11 @@ type pass struct {
 	// testSupport: the package's code runs only in tests (testsupport.go).
 	testSupport bool
 	pending     []pendingDiag
+	// closedUnread maps a request that asks for its connection to be
+	// closed to the call whose response is then closed unread (bodies.go);
+	// afterBodies are the KA1003 reports that depend on it.
+	closedUnread map[*types.Var]*ast.CallExpr
+	afterBodies  []func()
 
 	ignores    map[*token.File]map[int][]*directive
 	allIgnores []*directive
@@ -263,6 +268,8 @@ func run(ap *analysis.Pass, opts *Options) (any, error) {
 		inspect:   inspector.New(ap.Files),
 		generated: make(map[*token.File]bool),
 		ignores:   make(map[*token.File]map[int][]*directive),
+
+		closedUnread: make(map[*types.Var]*ast.CallExpr),
 	}
 	facts, _ := ap.ResultOf[bodyfacts.Analyzer].(*bodyfacts.Result)
 	p.planner = fixer.NewPlanner(ap, opts.fixOptions(ap), facts)
@@ -281,6 +288,9 @@ func run(ap *analysis.Pass, opts *Options) (any, error) {
 	}
 	if enabled[BodyNotClosed] || enabled[BodyNotDrained] {
 		runBodies(p)
+	}
+	for _, f := range p.afterBodies {
+		f()
 	}
 	p.planner.Resolve()
 	for _, d := range p.pending {

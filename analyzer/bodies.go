@@ -253,9 +253,9 @@ type response struct {
 	v           types.Object // the variable holding the response
 	errVar      types.Object // the error assigned with it, if any
 	aliases     map[types.Object]bool
-	respOnErr   bool // the callee may return a live response with an error
-	closesConn  bool // the request asks for its connection to be closed
-	closedOnErr bool // the callee's responses with an error are closed
+	respOnErr   bool       // the callee may return a live response with an error
+	closesConn  *types.Var // the request, when it asks for its connection to be closed
+	closedOnErr bool       // the callee's responses with an error are closed
 	visited     map[visitKey]bool
 
 	// readers are the scanners and decoders reading the body, readLoops
@@ -572,20 +572,21 @@ func (fa *funcAnalysis) isHead(call *ast.CallExpr, callee *types.Func) bool {
 	return head
 }
 
-// requestClosesConn reports whether call sends a request variable of this
-// function that asks for its connection to be closed after the response:
-// req.Close = true, or a Connection: close header set on it by hand.
-func (fa *funcAnalysis) requestClosesConn(call *ast.CallExpr, callee *types.Func) bool {
+// requestClosesConn returns the request variable of this function that
+// call sends, when it asks for its connection to be closed after the
+// response: req.Close = true, or a Connection: close header set on it by
+// hand.
+func (fa *funcAnalysis) requestClosesConn(call *ast.CallExpr, callee *types.Func) *types.Var {
 	if callee == nil || len(call.Args) != 1 {
-		return false
+		return nil
 	}
 	if !knowledge.IsMethod(callee, knowledge.NetHTTP, "Client", "Do") && !knowledge.IsRoundTrip(callee) {
-		return false
+		return nil
 	}
 	info := fa.pass.TypesInfo
 	req, ok := info.Uses[identOf(call.Args[0])].(*types.Var)
 	if !ok {
-		return false
+		return nil
 	}
 	// onReq reports whether e is req.Header.
 	onReq := func(e ast.Expr) bool {
@@ -622,7 +623,10 @@ func (fa *funcAnalysis) requestClosesConn(call *ast.CallExpr, callee *types.Func
 		}
 		return !closes
 	})
-	return closes
+	if !closes {
+		return nil
+	}
+	return req
 }
 
 // leakKind is how a path leaves a body open.
@@ -726,8 +730,15 @@ func (fa *funcAnalysis) reportResponse(r *response) {
 	}
 	// A request sent with Connection: close (req.Close or the header)
 	// gets a connection that is closed after it whatever the caller
-	// reads: a drain would only download more. KA1003 reports the header.
-	if len(r.undrains) > 0 && !r.closesConn {
+	// reads: a drain would only download more. KA1003 reports the
+	// setting, and offers no fix for it: removing it alone would leave
+	// a body closed unread, which a second run would report.
+	if len(r.undrains) > 0 && r.closesConn != nil {
+		if _, seen := p.closedUnread[r.closesConn]; !seen {
+			p.closedUnread[r.closesConn] = r.call
+		}
+	}
+	if len(r.undrains) > 0 && r.closesConn == nil {
 		best := r.undrains[0]
 		for _, u := range r.undrains[1:] {
 			if u.close.Pos() < best.close.Pos() || (u.close == best.close && u.ret.Pos() < best.ret.Pos()) {

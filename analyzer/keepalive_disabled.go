@@ -56,6 +56,14 @@ The setting is deleted: the DisableKeepAlives: true or negative
 MaxIdleConnsPerHost field or assignment, the req.Close = true assignment, the
 Header.Set("Connection", "close") call, the per-request CloseIdleConnections()
 call. Comments around it stay.
+
+No fix is offered where the setting could not be the only change:
+when the Transport (or the client sending the request) is not provably
+built once and reused, since keep-alive on a per-call Transport leaves an
+idle connection behind per request; and when the request's response is
+then closed unread (KA1005 is quiet while the connection is closed
+anyway), since the connection is reused only once the body is drained
+too.
 `,
 }
 
@@ -101,7 +109,7 @@ func runKeepAliveDisabled(p *pass) {
 				case *ast.SelectorExpr:
 					if field, ok := info.ObjectOf(l.Sel).(*types.Var); ok && field.IsField() {
 						if knowledge.IsField(field, "Request", "Close") && isTrue(info, n.Rhs[i]) && clientSide(cur) {
-							p.reportFix(KeepAliveDisabled, n, remove(n), "req.Close = true closes the connection after this request: remove it so the connection can be reused")
+							reportRequestClose(p, n, l.X, "req.Close = true closes the connection after this request: remove it so the connection can be reused")
 							continue
 						}
 						checkTransportSetting(p, n, field, n.Rhs[i])
@@ -109,7 +117,7 @@ func runKeepAliveDisabled(p *pass) {
 				case *ast.IndexExpr:
 					// req.Header["Connection"] = []string{"close"}
 					if isRequestHeader(info, l.X) && isConstString(info, l.Index, "Connection") && isCloseSlice(info, n.Rhs[i]) && clientSide(cur) {
-						p.reportFix(KeepAliveDisabled, n, remove(n), `a hand-set "Connection: close" header closes the connection after this request: remove it`)
+						reportRequestClose(p, n, headerOwner(l.X), `a hand-set "Connection: close" header closes the connection after this request: remove it`)
 					}
 				}
 			}
@@ -131,7 +139,7 @@ func runKeepAliveDisabled(p *pass) {
 			if knowledge.IsMethod(fn, knowledge.NetHTTP, "Header", "Set", "Add") && len(n.Args) == 2 {
 				sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
 				if ok && isRequestHeader(info, sel.X) && isConstString(info, n.Args[0], "Connection") && isConstString(info, n.Args[1], "close") && clientSide(cur) {
-					p.reportFix(KeepAliveDisabled, n, remove(n), `a hand-set "Connection: close" header closes the connection after this request: remove it`)
+					reportRequestClose(p, n, headerOwner(sel.X), `a hand-set "Connection: close" header closes the connection after this request: remove it`)
 				}
 				continue
 			}
@@ -155,6 +163,32 @@ func runKeepAliveDisabled(p *pass) {
 			}
 		}
 	}
+}
+
+// reportRequestClose reports a setting at n that closes the connection of
+// the request req, once the bodies are analysed: when the response of
+// that request is closed unread, removing the setting alone would not
+// reuse the connection (and a second run would report the body), so no
+// fix is offered. The two edits belong together and the user decides:
+// a probe may close its connection on purpose.
+func reportRequestClose(p *pass, n ast.Node, req ast.Expr, msg string) {
+	p.afterBodies = append(p.afterBodies, func() {
+		if v, ok := p.TypesInfo.Uses[identOf(req)].(*types.Var); ok {
+			if call := p.closedUnread[v]; call != nil {
+				p.reportFix(KeepAliveDisabled, n, nil, "%s; no fix: the response of the request, sent at line %d, is closed unread, so its body must be drained too before the connection can be reused", msg, p.Fset.Position(call.Pos()).Line)
+				return
+			}
+		}
+		p.reportFix(KeepAliveDisabled, n, remove(n), "%s", msg)
+	})
+}
+
+// headerOwner returns req for the expression req.Header.
+func headerOwner(e ast.Expr) ast.Expr {
+	if sel, ok := ast.Unparen(e).(*ast.SelectorExpr); ok {
+		return sel.X
+	}
+	return e
 }
 
 // checkTransportSetting reports DisableKeepAlives = true and a negative
