@@ -38,7 +38,11 @@ request pays a new TCP (and TLS) handshake and leaves a socket in TIME_WAIT
 Only constant settings are reported: DisableKeepAlives: !cfg.KeepAlive is a
 deliberate option. CloseIdleConnections in a function that sends nothing (a
 Close or Shutdown method, a reload path) and in main or init is the right way
-to release the pool and is not reported. Test files, and test-support
+to release the pool and is not reported. Nor is DisableKeepAlives on a
+Transport that sends through a proxy of the code's choosing (a Proxy other
+than http.ProxyFromEnvironment, in the same literal or function): a rotating
+proxy gives each new connection a new exit address, so keep-alive off is
+deliberate there. Test files, and test-support
 packages (a function outside _test.go files takes a *testing.T or
 testing.TB), are not checked: tests switch keep-alive off on purpose.`,
 	Bad: `
@@ -98,6 +102,9 @@ func runKeepAliveDisabled(p *pass) {
 				continue
 			}
 			if field, ok := info.ObjectOf(key).(*types.Var); ok && field.IsField() {
+				if lit, ok := cur.Parent().Node().(*ast.CompositeLit); ok && knowledge.IsField(field, "Transport", "DisableKeepAlives") && litSetsProxy(info, lit) {
+					continue
+				}
 				checkTransportSetting(p, n, field, n.Value)
 			}
 		case *ast.AssignStmt:
@@ -110,6 +117,9 @@ func runKeepAliveDisabled(p *pass) {
 					if field, ok := info.ObjectOf(l.Sel).(*types.Var); ok && field.IsField() {
 						if knowledge.IsField(field, "Request", "Close") && isTrue(info, n.Rhs[i]) && clientSide(cur) {
 							reportRequestClose(p, n, l.X, "req.Close = true closes the connection after this request: remove it so the connection can be reused")
+							continue
+						}
+						if knowledge.IsField(field, "Transport", "DisableKeepAlives") && setsProxy(info, cur, l.X) {
 							continue
 						}
 						checkTransportSetting(p, n, field, n.Rhs[i])
@@ -189,6 +199,85 @@ func headerOwner(e ast.Expr) ast.Expr {
 		return sel.X
 	}
 	return e
+}
+
+// A Transport that sends through a proxy of the code's choosing (a
+// function it is given, http.ProxyURL of a configured address) may switch
+// keep-alive off on purpose: a rotating proxy gives each new connection a
+// new exit address, so reuse would pin every request to one. Only the
+// environment's proxy (http.ProxyFromEnvironment, the default) says
+// nothing of the sort.
+
+// litSetsProxy reports whether the Transport literal lit sets a Proxy
+// other than http.ProxyFromEnvironment or nil.
+func litSetsProxy(info *types.Info, lit *ast.CompositeLit) bool {
+	for _, elt := range lit.Elts {
+		kv, ok := elt.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		if key, ok := kv.Key.(*ast.Ident); ok {
+			if field, ok := info.ObjectOf(key).(*types.Var); ok && knowledge.IsField(field, "Transport", "Proxy") && chosenProxy(info, kv.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// setsProxy reports whether the function around cur assigns a Proxy other
+// than http.ProxyFromEnvironment or nil to the Transport variable of t (t
+// in t.DisableKeepAlives = true).
+func setsProxy(info *types.Info, cur inspector.Cursor, t ast.Expr) bool {
+	v, ok := info.Uses[identOf(t)].(*types.Var)
+	if !ok {
+		return false
+	}
+	var fn ast.Node
+	for e := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		fn = e.Node()
+		break
+	}
+	if fn == nil {
+		return false
+	}
+	found := false
+	ast.Inspect(fn, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != len(as.Rhs) {
+			return !found
+		}
+		for i, lhs := range as.Lhs {
+			sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
+			if !ok || info.Uses[identOf(sel.X)] != v {
+				continue
+			}
+			if field, ok := info.Uses[sel.Sel].(*types.Var); ok && knowledge.IsField(field, "Transport", "Proxy") && chosenProxy(info, as.Rhs[i]) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// chosenProxy reports whether e, given to Transport.Proxy, is a proxy of
+// the code's choosing: not nil and not http.ProxyFromEnvironment.
+func chosenProxy(info *types.Info, e ast.Expr) bool {
+	if tv := info.Types[e]; tv.IsNil() {
+		return false
+	}
+	var id *ast.Ident
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		id = x
+	case *ast.SelectorExpr:
+		id = x.Sel
+	}
+	if fn, ok := info.Uses[id].(*types.Func); ok && knowledge.IsFunc(fn, knowledge.NetHTTP, "ProxyFromEnvironment") {
+		return false
+	}
+	return true
 }
 
 // checkTransportSetting reports DisableKeepAlives = true and a negative
