@@ -48,11 +48,25 @@ func (r *Result) ClosedOnError(fn *types.Func) bool {
 	if fn == nil {
 		return false
 	}
-	if IsClientSend(fn) {
+	if IsClientSend(fn) || abstractSend(fn) {
 		return true
 	}
 	f := r.fact(fn)
 	return f != nil && f.ClosedOnError
+}
+
+// abstractSend reports whether fn is an interface method that returns a
+// response and an error (a Doer's Do, a RoundTripper's RoundTrip). The
+// implementation is not known here; net/http's contract for both is that
+// a response returned with an error is to be ignored (http.Client logs
+// and drops one from a RoundTripper), so it is nil or already closed.
+func abstractSend(fn *types.Func) bool {
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil || !types.IsInterface(sig.Recv().Type()) {
+		return false
+	}
+	res := sig.Results()
+	return res.Len() == 2 && knowledge.IsResponse(res.At(0).Type()) && isErrorType(res.At(1).Type())
 }
 
 // resultSig is the signature of decl with the indexes of its response and

@@ -411,3 +411,11 @@ func UpgradeOrGet(hc *http.Client, addr string, req *http.Request) (int, error) 
 	}
 	return resp.StatusCode, nil
 }
+
+// The decoder closed the body on success; on a failed send the response
+// it passes through is nil or closed: nothing to discard.
+func DecoderDiscarded(d *bodyreachlib.Decoder, req *http.Request) error {
+	var v struct{ ID string }
+	_, err := d.Do(req, &v)
+	return err
+}

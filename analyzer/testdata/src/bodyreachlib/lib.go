@@ -93,3 +93,22 @@ func ReadError(resp *http.Response) error {
 	}
 	return fmt.Errorf("%s: %s", resp.Status, b)
 }
+
+// Doer is what Decoder sends through: an *http.Client or a test double.
+type Doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Decoder decodes the JSON answer and closes the body itself; on a failed
+// send it passes the Doer's response through with the error, which by
+// net/http's contract is nil or already closed.
+type Decoder struct{ D Doer }
+
+func (d *Decoder) Do(req *http.Request, v any) (*http.Response, error) {
+	resp, err := d.D.Do(req)
+	if err != nil {
+		return resp, err
+	}
+	defer resp.Body.Close()
+	return resp, json.NewDecoder(resp.Body).Decode(v)
+}
