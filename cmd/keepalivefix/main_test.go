@@ -195,6 +195,40 @@ func Get(c *http.Client, u string) error {
 	}
 }
 
+// TestBrokenDependency: a package that imports, through another, a
+// package with a type error is not analysed (its types are incomplete);
+// the error is named once, and the packages around it are analysed.
+func TestBrokenDependency(t *testing.T) {
+	get := `
+import "net/http"
+
+func Get(c *http.Client, u string) error {
+	_, err := c.Get(u)
+	return err
+}
+`
+	dir := writeModule(t, map[string]string{
+		"go.mod":       "module broken\n\ngo 1.26\n",
+		"bad/bad.go":   "package bad\n\nvar X int = \"not an int\"\n",
+		"mid/mid.go":   "package mid\n\nimport \"broken/bad\"\n\nvar Y = bad.X\n",
+		"user/user.go": "package user\n\nimport _ \"broken/mid\"\n" + get,
+		"ok/ok.go":     "package ok\n" + get,
+	})
+	out, errOut, code := keepalivefix(t, dir, "./...")
+	if code != 3 {
+		t.Errorf("exit code %d, want 3", code)
+	}
+	if n := strings.Count(errOut, filepath.Join("bad", "bad.go")+":3"); n != 1 {
+		t.Errorf("stderr names bad.go:3 %d times, want once:\n%s", n, errOut)
+	}
+	if !strings.Contains(out, filepath.Join("ok", "ok.go")+":") {
+		t.Errorf("stdout lacks the finding in the healthy package:\n%s", out)
+	}
+	if strings.Contains(out, filepath.Join("user", "user.go")) {
+		t.Errorf("the package over a broken dependency was analysed:\n%s", out)
+	}
+}
+
 // TestVetTool runs the binary the way the go command does for
 // go vet -vettool.
 func TestVetTool(t *testing.T) {
