@@ -270,3 +270,16 @@ func identOf(e ast.Expr) *ast.Ident {
 	id, _ := ast.Unparen(e).(*ast.Ident)
 	return id
 }
+
+// nameIdent returns the identifier that names what e refers to: e itself,
+// or the selected name of x.Name (a qualified identifier or a field), or
+// nil.
+func nameIdent(e ast.Expr) *ast.Ident {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return x
+	case *ast.SelectorExpr:
+		return x.Sel
+	}
+	return nil
+}

@@ -169,13 +169,8 @@ func defaultAliases(p *pass) map[*types.Var]defaultAlias {
 // defaultValue names what val is when it is http.DefaultClient or one of
 // net/http's package-level send functions (not called), or "".
 func defaultValue(info *types.Info, val ast.Expr) string {
-	var id *ast.Ident
-	switch x := ast.Unparen(val).(type) {
-	case *ast.SelectorExpr:
-		id = x.Sel
-	case *ast.Ident:
-		id = x
-	default:
+	id := nameIdent(val)
+	if id == nil {
 		return ""
 	}
 	switch obj := info.ObjectOf(id).(type) {

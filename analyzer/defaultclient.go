@@ -141,12 +141,7 @@ func aliasCall(info *types.Info, aliases map[*types.Var]defaultAlias, call *ast.
 		if !knowledge.IsMethod(fn, knowledge.NetHTTP, "Client", knowledge.ClientSendMethods...) {
 			return defaultAlias{}, nil, false
 		}
-		switch x := ast.Unparen(fun.X).(type) {
-		case *ast.Ident:
-			id = x
-		case *ast.SelectorExpr:
-			id = x.Sel // a field: s.client.Do(req)
-		}
+		id = nameIdent(fun.X) // a variable, or a field: s.client.Do(req)
 		client = true
 	}
 	if id == nil {
@@ -168,13 +163,8 @@ func isDefaultClient(info *types.Info, fun ast.Expr) bool {
 	if !ok {
 		return false
 	}
-	var id *ast.Ident
-	switch x := ast.Unparen(sel.X).(type) {
-	case *ast.SelectorExpr:
-		id = x.Sel
-	case *ast.Ident:
-		id = x
-	default:
+	id := nameIdent(sel.X)
+	if id == nil {
 		return false
 	}
 	v, ok := info.ObjectOf(id).(*types.Var)

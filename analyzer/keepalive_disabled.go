@@ -267,14 +267,7 @@ func chosenProxy(info *types.Info, e ast.Expr) bool {
 	if tv := info.Types[e]; tv.IsNil() {
 		return false
 	}
-	var id *ast.Ident
-	switch x := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		id = x
-	case *ast.SelectorExpr:
-		id = x.Sel
-	}
-	if fn, ok := info.Uses[id].(*types.Func); ok && knowledge.IsFunc(fn, knowledge.NetHTTP, "ProxyFromEnvironment") {
+	if fn, ok := info.Uses[nameIdent(e)].(*types.Func); ok && knowledge.IsFunc(fn, knowledge.NetHTTP, "ProxyFromEnvironment") {
 		return false
 	}
 	return true

@@ -216,8 +216,6 @@ func dependency(p *packages.Package) bool {
 	return p.Module != nil && !p.Module.Main
 }
 
-// packageErrors lists the errors of p and of the packages it imports: a
-// package whose dependencies are broken cannot be type-checked either.
 // brokenClosure reports whether p or a package it imports, directly or
 // not, has errors. memo is shared by the roots of one load, so the import
 // graph is walked once, not once per root: packageErrors' walk per root
@@ -237,6 +235,8 @@ func brokenClosure(p *packages.Package, memo map[*packages.Package]bool) bool {
 	return v
 }
 
+// packageErrors lists the errors of p and of the packages it imports: a
+// package whose dependencies are broken cannot be type-checked either.
 func packageErrors(cwd string, p *packages.Package) []string {
 	var errs []string
 	packages.Visit([]*packages.Package{p}, nil, func(q *packages.Package) {
