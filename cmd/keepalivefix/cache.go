@@ -15,8 +15,9 @@ import (
 	"strings"
 )
 
-// The result cache makes a second run over unchanged code cost a go list
-// instead of loading and type-checking every package: a run that only
+// The result cache makes a second run over unchanged code cost a stat of
+// its files (stamp.go), or at most a go list and a hash of them, instead of
+// loading and type-checking every package: a run that only
 // reports (no -w, -d, -l or -new-from-rev) stores its findings under a key
 // made of everything they depend on, and a later run with the same key
 // prints them again. The key covers the binary, the options, the go
@@ -73,34 +74,71 @@ func cacheDir() string {
 	return filepath.Join(dir, "keepalivefix")
 }
 
-// cacheKey returns the key of a run with options opts (as text) over what
+// runKey returns the key of a run with options opts (as text) over what
 // lc loads, or "" when it cannot be computed (the run then goes uncached).
-func cacheKey(lc loadConfig, opts string) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\n%q %q %q %v\n", cacheVersion, opts, lc.dir, lc.patterns, lc.buildFlags, lc.tests)
+// The key comes from the run's stamp (stamp.go) when nothing the stamp
+// records has changed, and otherwise from go list. The stamp returned, if
+// any, is to be written once a result is stored or found under the key;
+// fromStamp says where the key came from.
+func runKey(cdir string, lc loadConfig, opts string) (key string, s *stamp, fromStamp bool) {
 	exe, err := os.Executable()
-	if err != nil || hashFile(h, exe) != nil {
-		return ""
+	if err != nil {
+		return "", nil, false
 	}
 	env := exec.Command("go", "env", "GOVERSION", "GOOS", "GOARCH", "CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOROOT", "GOWORK", "GOMOD", "GOMODCACHE")
 	env.Dir, env.Env = lc.dir, lc.env
 	out, err := env.Output()
 	if err != nil {
-		return ""
+		return "", nil, false
+	}
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(lines) != 10 {
+		return "", nil, false
+	}
+	gowork, modcache := lines[7], lines[9]
+	header := fmt.Sprintf("%s\n%s\n%q %q %q %v\n", cacheVersion, opts, lc.dir, lc.patterns, lc.buildFlags, lc.tests)
+	pre := sha256.Sum256([]byte(header + exe + "\n" + string(out)))
+	s = newStamp(hex.EncodeToString(pre[:]))
+	if old := readStamp(cdir, s.pre); old != nil && old.check() {
+		if old.moved {
+			return old.Key, old, true
+		}
+		return old.Key, nil, true
+	}
+
+	h := sha256.New()
+	h.Write([]byte(header))
+	if s.hashFile(h, exe) != nil {
+		return "", nil, false
 	}
 	h.Write(out)
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	modcache := lines[len(lines)-1]
-	groups, order, err := groupByModule(lc.dir, lc.patterns)
-	if err != nil {
-		return ""
-	}
-	for _, dir := range order {
-		if !hashPackages(h, lc, dir, groups[dir], modcache) {
-			return ""
+	if gowork != "" && gowork != "off" {
+		for _, name := range []string{gowork, gowork + ".sum"} {
+			if err := s.hashFile(h, name); err != nil && !os.IsNotExist(err) {
+				return "", nil, false
+			}
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	if !s.addPatternDirs(lc) {
+		s = nil
+	}
+	groups, order, err := groupByModule(lc.dir, lc.patterns)
+	if err != nil {
+		return "", nil, false
+	}
+	for _, dir := range order {
+		if !hashPackages(h, lc, dir, groups[dir], modcache, s) {
+			return "", nil, false
+		}
+	}
+	if s != nil && s.off {
+		s = nil
+	}
+	key = hex.EncodeToString(h.Sum(nil))
+	if s != nil {
+		s.Key = key
+	}
+	return key, s, false
 }
 
 // listed is what go list says of a package that the key needs.
@@ -109,17 +147,17 @@ type listed struct {
 	Dir        string
 	Standard   bool
 	Module     *struct {
-		Path, Version, GoMod string
-		Replace              *struct{ Path, Version string }
-		Main                 bool
+		Path, Version, GoMod, Dir string
+		Replace                   *struct{ Path, Version string }
+		Main                      bool
 	}
 	GoFiles, CgoFiles, TestGoFiles, XTestGoFiles, IgnoredGoFiles, EmbedFiles []string
 	Error                                                                    *struct{ Err string }
 }
 
 // hashPackages adds to h the packages matched by patterns from dir and
-// all their dependencies.
-func hashPackages(h io.Writer, lc loadConfig, dir string, patterns []string, modcache string) bool {
+// all their dependencies, and records in s (when not nil) what it read.
+func hashPackages(h io.Writer, lc loadConfig, dir string, patterns []string, modcache string, s *stamp) bool {
 	args := []string{"list", "-e", "-deps", "-json=ImportPath,Dir,Standard,Module,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,IgnoredGoFiles,EmbedFiles,Error"}
 	if lc.tests {
 		args = append(args, "-test")
@@ -146,6 +184,7 @@ func hashPackages(h io.Writer, lc loadConfig, dir string, patterns []string, mod
 		fmt.Fprintf(h, "pkg %s %s\n", p.ImportPath, p.Dir)
 		if p.Error != nil {
 			fmt.Fprintf(h, "error %s\n", p.Error.Err)
+			s.disable() // what fixes an error need not be a file
 		}
 		switch {
 		case p.Standard:
@@ -157,10 +196,18 @@ func hashPackages(h io.Writer, lc loadConfig, dir string, patterns []string, mod
 		if p.Module != nil && p.Module.GoMod != "" && !seenMod[p.Module.GoMod] {
 			seenMod[p.Module.GoMod] = true
 			for _, name := range []string{p.Module.GoMod, strings.TrimSuffix(p.Module.GoMod, ".mod") + ".sum", filepath.Join(filepath.Dir(p.Module.GoMod), "go.work")} {
-				if err := hashFile(h, name); err != nil && !os.IsNotExist(err) {
+				if err := s.hashFile(h, name); err != nil && !os.IsNotExist(err) {
 					return false
 				}
 			}
+			// A package added to the module changes one of its
+			// directories.
+			if p.Module.Dir == "" || s.addDir(p.Module.Dir, true) != nil {
+				s.disable()
+			}
+		}
+		if p.Module == nil || s.addDir(p.Dir, false) != nil {
+			s.disable() // GOPATH mode: no module to walk
 		}
 		var files []string
 		for _, list := range [][]string{p.GoFiles, p.CgoFiles, p.TestGoFiles, p.XTestGoFiles, p.IgnoredGoFiles, p.EmbedFiles} {
@@ -172,25 +219,12 @@ func hashPackages(h io.Writer, lc loadConfig, dir string, patterns []string, mod
 				name = filepath.Join(p.Dir, name)
 			}
 			fmt.Fprintf(h, "file %s\n", name)
-			if err := hashFile(h, name); err != nil {
+			if err := s.hashFile(h, name); err != nil {
 				return false
 			}
 		}
 	}
 	return true
-}
-
-func hashFile(h io.Writer, name string) error {
-	f, err := os.Open(name)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(h, "content %s\n", name)
-	_, err = io.Copy(h, f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // loadCached returns the result stored under key, if any.
@@ -242,11 +276,17 @@ func storeCached(dir, key string, res *result) {
 	if err != nil {
 		return
 	}
-	sub := filepath.Join(dir, key[:2])
-	if os.MkdirAll(sub, 0o755) != nil {
+	writeCacheFile(filepath.Join(dir, key[:2]), key+".json", data)
+}
+
+// writeCacheFile writes data to dir/name through a temporary file, so that a
+// concurrent run never reads half of it. Errors are ignored: the cache is
+// an optimisation.
+func writeCacheFile(dir, name string, data []byte) {
+	if os.MkdirAll(dir, 0o755) != nil {
 		return
 	}
-	tmp, err := os.CreateTemp(sub, ".entry-*")
+	tmp, err := os.CreateTemp(dir, ".entry-*")
 	if err != nil {
 		return
 	}
@@ -255,7 +295,7 @@ func storeCached(dir, key string, res *result) {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(sub, key+".json"))
+		err = os.Rename(tmp.Name(), filepath.Join(dir, name))
 	}
 	if err != nil {
 		_ = os.Remove(tmp.Name())

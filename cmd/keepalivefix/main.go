@@ -183,14 +183,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// A run that only reports is cached by content (cache.go); one that
 	// fixes, or compares with a revision, always analyses.
 	var cdir, ckey string
+	var cstamp *stamp
+	var stamped bool
 	if !fixing && rev == nil {
 		if cdir = cacheDir(); cdir != "" {
-			ckey = cacheKey(lc, fmt.Sprintf("%+v %s", opts, *format))
+			ckey, cstamp, stamped = runKey(cdir, lc, fmt.Sprintf("%+v %s", opts, *format))
 		}
 	}
 	res, cached := loadCached(cdir, ckey)
 	if os.Getenv("KEEPALIVEFIX_CACHE") == "trace" && ckey != "" {
-		fmt.Fprintf(stderr, "keepalivefix: cache %s (%s)\n", map[bool]string{true: "hit", false: "miss"}[cached], cdir)
+		how := ""
+		if stamped {
+			how = ", go list skipped"
+		}
+		fmt.Fprintf(stderr, "keepalivefix: cache %s%s (%s)\n", map[bool]string{true: "hit", false: "miss"}[cached], how, cdir)
+	}
+	if cached && cstamp != nil {
+		cstamp.write(cdir)
 	}
 	if !cached {
 		drv, err := chooseDriver(*driver, lc, fixing || rev != nil)
@@ -209,6 +218,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		if len(res.loadErrors) == 0 {
 			storeCached(cdir, ckey, res)
+			if cstamp != nil {
+				cstamp.write(cdir)
+			}
 		}
 	}
 	res.cwd = cwd
