@@ -145,8 +145,9 @@ func newAnalyzer(opts *Options) *analysis.Analyzer {
 		Doc:  doc,
 		URL:  "https://github.com/keepalivefix/keepalivefix",
 		// Not inspect.Analyzer: the inspector is built in run, only for
-		// packages that can see net/http (most of a large module cannot),
-		// where building it for every package was a tenth of the run.
+		// packages whose code touches net/http (touches.go; most of a
+		// large module does not), where building it for every package
+		// was a tenth of the run.
 		Requires: []*analysis.Analyzer{bodyfacts.Analyzer, transportfacts.Analyzer},
 		Run: func(pass *analysis.Pass) (any, error) {
 			return run(pass, opts)
@@ -253,8 +254,9 @@ var runners = map[*Check]func(*pass){
 
 func run(ap *analysis.Pass, opts *Options) (any, error) {
 	// Only a package that can see net/http, directly or through another
-	// package's API, can create a client or hold a response.
-	if !knowledge.ImportsNetHTTP(ap.Pkg, make(map[*types.Package]bool)) {
+	// package's API, can create a client or hold a response, and only one
+	// whose code names something of it does (touches.go).
+	if !knowledge.ImportsNetHTTP(ap.Pkg, make(map[*types.Package]bool)) || !touchesNetHTTP(ap) {
 		return nil, nil
 	}
 	enabled, err := ParseChecks(opts.Checks)

@@ -160,6 +160,10 @@ func (r *Result) ResponseOnError(fn *types.Func) bool {
 	return f != nil && f.ResponseOnError
 }
 
+// HasFact reports whether fn carries a fact: it closes, drains or returns
+// a response, whatever its signature says.
+func (r *Result) HasFact(fn *types.Func) bool { return r.fact(fn) != nil }
+
 func (r *Result) fact(fn *types.Func) *Fact {
 	fn = fn.Origin()
 	if f, ok := r.local[fn]; ok {
