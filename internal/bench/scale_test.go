@@ -40,7 +40,7 @@ var scaleTools = []string{"keepalivefix -driver=load", "noop (load driver)", "ke
 // the result cache on, after a first one, unchanged code; its output must be
 // byte-identical to the cold runs'.
 //
-//	go test ./internal/bench -run '^$' -bench Scale -benchtime 1x -timeout 60m -scale.md /tmp/scale.md -scale.svg docs/bench/scale.svg
+//	go test ./internal/bench -run '^$' -bench Scale -benchtime 1x -timeout 60m -scale.md /tmp/scale.md -scale.svg "$PWD/docs/bench/scale.svg"
 func BenchmarkScale(b *testing.B) {
 	root, err := repoRoot()
 	if err != nil {
