@@ -2,7 +2,7 @@
 # golangci.sh DIR CUSTOM_GCL: a custom golangci-lint with only keepalive
 # enabled against the golangci-lint on PATH with bodyclose and noctx, on
 # DIR/./..., cold (an empty lint cache; the go build cache is warm for both)
-# and warm (nothing changed): 3 rounds, side by side. Prints wall time and
+# and warm (nothing changed): ROUNDS rounds (default 3), side by side. Prints wall time and
 # peak RSS per run (BENCHMARKS.md, section 3).
 set -u
 dir=${1:?usage: golangci.sh DIR CUSTOM_GCL}; custom=$(realpath "${2:?usage: golangci.sh DIR CUSTOM_GCL}")
@@ -32,7 +32,7 @@ run() { # name bin cfg cachedir
 	read s kb < /tmp/gcl.time
 	echo "$1 rc=$rc ${s}s $((kb/1024))MB"
 }
-for i in 1 2 3; do
+for ((i = 0; i < ${ROUNDS:-3}; i++)); do
 	for t in keepalive peers; do
 		if [ $t = keepalive ]; then bin=$custom cfg=$cfgk; else bin=$std cfg=$cfgp; fi
 		c=$(mktemp -d)
