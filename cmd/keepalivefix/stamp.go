@@ -205,12 +205,8 @@ func (s *stamp) addDir(name string, walk bool) error {
 			continue
 		}
 		sub := filepath.Join(name, n)
-		if _, err := os.Stat(filepath.Join(sub, "go.mod")); err == nil {
-			err = s.addDir(sub, false)
-		} else {
-			err = s.addDir(sub, true)
-		}
-		if err != nil {
+		_, nested := os.Stat(filepath.Join(sub, "go.mod"))
+		if err := s.addDir(sub, nested != nil); err != nil {
 			return err
 		}
 	}

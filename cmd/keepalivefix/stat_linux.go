@@ -10,6 +10,6 @@ import (
 func sysStat(fi os.FileInfo, st *fileStat) {
 	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
 		st.Ctime = sys.Ctim.Nano()
-		st.Ino, st.Dev = sys.Ino, uint64(sys.Dev)
+		st.Ino, st.Dev = sys.Ino, uint64(sys.Dev) //nolint:unconvert // Dev is a uint32 on some architectures (mips)
 	}
 }
