@@ -10,22 +10,25 @@ import (
 	"time"
 )
 
+// cachedRun runs the command in dir with its result cache in cache, the
+// cache tracing on, and returns its standard output and error.
+func cachedRun(dir, cache string, args ...string) (string, string) {
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cache, "HOME="+cache, "KEEPALIVEFIX_CACHE=trace")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	_ = cmd.Run() // exit 1 means findings; the tests read the output
+	return out.String(), errb.String()
+}
+
 // TestWarmRunIdentical: a second run over unchanged code is served from the
 // result cache with byte-identical output in every format; a change to one
 // file, or other options, is analysed again.
 func TestWarmRunIdentical(t *testing.T) {
 	dir := copyTree(t, filepath.Join(repoRoot, "testdata", "example"))
 	cache := t.TempDir()
-	run := func(args ...string) (string, string) {
-		t.Helper()
-		cmd := exec.Command(binary, args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cache, "HOME="+cache, "KEEPALIVEFIX_CACHE=trace")
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		_ = cmd.Run()
-		return out.String(), errb.String()
-	}
+	run := func(args ...string) (string, string) { return cachedRun(dir, cache, args...) }
 	for _, format := range []string{"text", "json", "sarif", "github"} {
 		cold, stderr := run("-format="+format, "./...")
 		if !strings.Contains(stderr, "cache miss") || cold == "" {
@@ -64,16 +67,7 @@ func TestWarmRunIdentical(t *testing.T) {
 func TestWarmRunStamp(t *testing.T) {
 	dir := copyTree(t, filepath.Join(repoRoot, "testdata", "example"))
 	cache := t.TempDir()
-	run := func() (string, string) {
-		t.Helper()
-		cmd := exec.Command(binary, "./...")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cache, "HOME="+cache, "KEEPALIVEFIX_CACHE=trace")
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		_ = cmd.Run()
-		return out.String(), errb.String()
-	}
+	run := func() (string, string) { return cachedRun(dir, cache, "./...") }
 	const skipped = "cache hit, go list skipped"
 	// Stats are trusted only for entries older than the stamp by the
 	// racy window (3 s): wait that out, so that the edit below is caught
